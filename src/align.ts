@@ -1,0 +1,225 @@
+// Stage 4: paragraph alignment of A against B.
+//
+// Candidate pairs come from an inverted index of B's paragraph shingles, so only paragraphs that
+// share a shingle are ever compared (no all-pairs loop). Pairs are chosen greedily, best first,
+// one-to-one and regardless of order; pairs that break A's order are then flagged `moved`.
+
+import levenshtein from 'fast-levenshtein';
+import { shingle, uniqueSorted } from './shingle.js';
+import type { Paragraph } from './text.js';
+
+/** One side's input to {@link alignParagraphs}. */
+export interface AlignSide {
+  /** The text's paragraphs (from {@link segmentParagraphs}). */
+  paragraphs: readonly Paragraph[];
+  /** Word ids in a vocabulary shared with the other side (equal words, equal ids). */
+  ids: Uint32Array;
+  /** Word hashes ({@link Tokens.hashes}). */
+  hashes: Uint32Array;
+}
+
+/** Options for {@link alignParagraphs}. */
+export interface AlignOptions {
+  /** Words per shingle. @default 5 */
+  shingleSize: number;
+  /** Least shingle Jaccard for an edited (`near`) pair. @default 0.3 */
+  paragraphJaccard: number;
+  /** Least normalised word edit similarity (1 − distance / longer length) that confirms a `near` pair. @default 0.4 */
+  paragraphEditSimilarity: number;
+}
+
+/** Kinds of paragraph pair: the same normalised words, or an edited version. */
+export type PairKind = 'identical' | 'near';
+
+/** Two paragraphs paired by {@link alignParagraphs}, by index into each side's paragraphs. */
+export interface ParagraphMatch {
+  /** Paragraph index in A. */
+  a: number;
+  /** Paragraph index in B. */
+  b: number;
+  /** `identical` (same normalised words) or `near` (edited). */
+  kind: PairKind;
+  /** Jaccard similarity of the two paragraphs' shingle sets (1 for identical). */
+  similarity: number;
+  /** 1 − word edit distance / longer length (1 for identical). */
+  editSimilarity: number;
+  /** True when the pair is out of order relative to the other pairs. */
+  moved: boolean;
+}
+
+/** The result of {@link alignParagraphs}. */
+export interface ParagraphAlignment {
+  /** Pairs, in A's paragraph order. */
+  pairs: ParagraphMatch[];
+  /** Indices of A's paragraphs left unpaired. */
+  unmatchedA: number[];
+  /** Indices of B's paragraphs left unpaired. */
+  unmatchedB: number[];
+}
+
+// Word edit distance runs on strings: each distinct word id becomes one UTF-16 code unit.
+function wordStrings(a: Uint32Array, b: Uint32Array): [string, string] | undefined {
+  const codes = new Map<number, number>();
+  const encode = (ids: Uint32Array) => {
+    const units = new Array<number>(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      let c = codes.get(ids[i]!);
+      if (c === undefined) {
+        c = codes.size < 0xd800 ? codes.size : codes.size + 0x800; // skip the surrogate block
+        codes.set(ids[i]!, c);
+      }
+      units[i] = c;
+    }
+    return units;
+  };
+  const ua = encode(a);
+  const ub = encode(b);
+  if (codes.size > 0xffff - 0x800) return undefined;
+  const str = (u: number[]) => {
+    let s = '';
+    for (let i = 0; i < u.length; i += 4096) s += String.fromCharCode(...u.slice(i, i + 4096));
+    return s;
+  };
+  return [str(ua), str(ub)];
+}
+
+/**
+ * Normalised word edit similarity, 1 − Levenshtein distance over words / the longer length.
+ * Returns `undefined` when the pair is too large to compare (over 2²⁵ cells).
+ */
+export function wordEditSimilarity(a: Uint32Array, b: Uint32Array): number | undefined {
+  const longer = Math.max(a.length, b.length);
+  if (longer === 0) return 1;
+  if (a.length * b.length > 2 ** 25) return undefined;
+  const strings = wordStrings(a, b);
+  if (!strings) return undefined;
+  return 1 - levenshtein.get(strings[0], strings[1]) / longer;
+}
+
+function sameIds(x: Uint32Array, y: Uint32Array): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** Indices (into `values`) of one longest strictly increasing subsequence, O(n log n). */
+function longestIncreasing(values: readonly number[]): Set<number> {
+  const tails: number[] = []; // tails[k]: index of the smallest tail of an increasing run of length k+1
+  const prev = new Array<number>(values.length).fill(-1);
+  for (let i = 0; i < values.length; i++) {
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (values[tails[mid]!]! < values[i]!) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[i] = tails[lo - 1]!;
+    tails[lo] = i;
+  }
+  const keep = new Set<number>();
+  for (let i = tails.length ? tails[tails.length - 1]! : -1; i !== -1; i = prev[i]!) keep.add(i);
+  return keep;
+}
+
+interface Candidate {
+  a: number;
+  b: number;
+  kind: PairKind;
+  similarity: number;
+  editSimilarity: number;
+  drift: number; // distance between relative positions: prefers pairs that keep their place
+}
+
+/**
+ * Pairs A's paragraphs with B's: `identical` when the normalised words are the same, `near` when
+ * their shingle Jaccard reaches `paragraphJaccard` and their word edit similarity reaches
+ * `paragraphEditSimilarity` (for pairs too long to edit-compare, Jaccard alone decides).
+ * Each paragraph is used at most once; the best pairs are taken first. Paragraphs may move:
+ * pairs outside the longest in-order chain are flagged `moved`. Paragraphs without words are
+ * never paired.
+ *
+ * @example
+ * ```ts
+ * const { pairs, unmatchedA, unmatchedB } = alignParagraphs(sideA, sideB, {
+ *   shingleSize: 5, paragraphJaccard: 0.3, paragraphEditSimilarity: 0.4,
+ * });
+ * ```
+ */
+export function alignParagraphs(a: AlignSide, b: AlignSide, options: AlignOptions): ParagraphAlignment {
+  const wordsOf = (side: AlignSide, p: Paragraph) => side.ids.subarray(p.firstToken, p.endToken);
+  const setsOf = (side: AlignSide) =>
+    side.paragraphs.map((p) =>
+      uniqueSorted(shingle(side.hashes.subarray(p.firstToken, p.endToken), options.shingleSize).hashes),
+    );
+  const setsA = setsOf(a);
+  const setsB = setsOf(b);
+
+  const index = new Map<number, number[]>();
+  setsB.forEach((set, q) => {
+    for (const h of set) {
+      const list = index.get(h);
+      if (list) list.push(q);
+      else index.set(h, [q]);
+    }
+  });
+
+  const candidates: Candidate[] = [];
+  const nA = Math.max(1, a.paragraphs.length);
+  const nB = Math.max(1, b.paragraphs.length);
+  setsA.forEach((set, p) => {
+    const shared = new Map<number, number>();
+    for (const h of set) for (const q of index.get(h) ?? []) shared.set(q, (shared.get(q) ?? 0) + 1);
+    for (const [q, count] of shared) {
+      const similarity = count / (set.length + setsB[q]!.length - count);
+      const wa = wordsOf(a, a.paragraphs[p]!);
+      const wb = wordsOf(b, b.paragraphs[q]!);
+      const drift = Math.abs(p / nA - q / nB);
+      if (similarity === 1 && sameIds(wa, wb)) {
+        candidates.push({ a: p, b: q, kind: 'identical', similarity: 1, editSimilarity: 1, drift });
+      } else if (similarity >= options.paragraphJaccard) {
+        const edit = wordEditSimilarity(wa, wb);
+        if (edit === undefined || edit >= options.paragraphEditSimilarity)
+          candidates.push({
+            a: p,
+            b: q,
+            kind: 'near',
+            similarity,
+            editSimilarity: edit ?? similarity,
+            drift,
+          });
+      }
+    }
+  });
+
+  candidates.sort(
+    (x, y) =>
+      Number(y.kind === 'identical') - Number(x.kind === 'identical') ||
+      y.similarity - x.similarity ||
+      y.editSimilarity - x.editSimilarity ||
+      x.drift - y.drift ||
+      x.a - y.a ||
+      x.b - y.b,
+  );
+  const usedA = new Uint8Array(a.paragraphs.length);
+  const usedB = new Uint8Array(b.paragraphs.length);
+  const chosen: Candidate[] = [];
+  for (const c of candidates) {
+    if (usedA[c.a] || usedB[c.b]) continue;
+    usedA[c.a] = 1;
+    usedB[c.b] = 1;
+    chosen.push(c);
+  }
+  chosen.sort((x, y) => x.a - y.a);
+  const inOrder = longestIncreasing(chosen.map((c) => c.b));
+  const pairs = chosen.map(({ a, b, kind, similarity, editSimilarity }, i) => ({
+    a,
+    b,
+    kind,
+    similarity,
+    editSimilarity,
+    moved: !inOrder.has(i),
+  }));
+  const unmatched = (used: Uint8Array) => [...used.keys()].filter((i) => !used[i]);
+  return { pairs, unmatchedA: unmatched(usedA), unmatchedB: unmatched(usedB) };
+}

@@ -1,0 +1,87 @@
+// `neardup compare A B`: read two files, compare them, print the report.
+
+import { parseArgs } from 'node:util';
+import { compare, formatJson, formatText } from '../index.js';
+import { CliError } from './errors.js';
+import { readTextFile } from './read-text.js';
+
+export const compareUsage = `Usage: neardup compare A B [options]
+
+Compare two text files: shared passages with line:column in both, paragraph map, similarity.
+
+Options:
+  --format json|text   output format (default: text)
+  --min-words N        shortest shared passage, in words (default: 8)
+  --shingle K          words per shingle (default: 5)
+  --perms N            MinHash permutations (default: 128)
+  --seed N             MinHash seed (default: 1)
+  -h, --help           show this help`;
+
+const flags: Record<string, string> = {
+  minWords: '--min-words',
+  shingleSize: '--shingle',
+  numPerm: '--perms',
+  seed: '--seed',
+};
+
+function integer(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new CliError(`--${name} must be a whole number, got "${value}"`, 2);
+  return Number(value);
+}
+
+export async function runCompare(args: string[]): Promise<string> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} (see "neardup compare --help")`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return `${compareUsage}\n`;
+  if (positionals.length !== 2)
+    throw new CliError(
+      `compare takes two files, got ${positionals.length} (see "neardup compare --help")`,
+      2,
+    );
+  const format = values.format ?? 'text';
+  if (format !== 'json' && format !== 'text')
+    throw new CliError(`--format must be json or text, got "${format}"`, 2);
+  const options = {
+    minWords: integer('min-words', values['min-words']),
+    shingleSize: integer('shingle', values.shingle),
+    numPerm: integer('perms', values.perms),
+    seed: integer('seed', values.seed),
+  };
+  const [pathA, pathB] = positionals as [string, string];
+  const a = await readTextFile(pathA);
+  const b = await readTextFile(pathB);
+  let report: ReturnType<typeof compare>;
+  try {
+    report = compare(a, b, options);
+  } catch (error) {
+    // Option values out of range: the library's message names the option; name the flag instead.
+    const message = (error as Error).message.replace(/^neardup: /, '');
+    throw new CliError(
+      message.replace(/^option "(\w+)"/, (_, name: string) => flags[name] ?? name),
+      2,
+    );
+  }
+  return format === 'json' ? formatJson(report) : formatText(report, a, b, { nameA: pathA, nameB: pathB });
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string' },
+      'min-words': { type: 'string' },
+      shingle: { type: 'string' },
+      perms: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

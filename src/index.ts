@@ -1,0 +1,47 @@
+/**
+ * neardup: find near-duplicate text and show exactly what two texts share.
+ *
+ * The pipeline, one module per stage: {@link tokenize} and {@link segmentParagraphs} (text),
+ * {@link shingle}, {@link minhash}, {@link alignParagraphs}, {@link findSharedRuns} (passages),
+ * and {@link compare}, which runs them all and returns a {@link Report}.
+ *
+ * @packageDocumentation
+ */
+
+export type {
+  AlignOptions,
+  AlignSide,
+  PairKind,
+  ParagraphAlignment,
+  ParagraphMatch,
+} from './align.js';
+export { alignParagraphs, wordEditSimilarity } from './align.js';
+export { NeardupError } from './errors.js';
+export type { MinHashOptions, Signature } from './minhash.js';
+export {
+  DEFAULT_NUM_PERM,
+  DEFAULT_SEED,
+  estimateJaccard,
+  exactJaccard,
+  isEmptySignature,
+  minhash,
+  signatureFromBase64,
+  signatureFromBytes,
+  signatureToBase64,
+  signatureToBytes,
+  standardError,
+} from './minhash.js';
+export type { CompareOptions, ResolvedCompareOptions } from './options.js';
+export { defaultCompareOptions, resolveCompareOptions } from './options.js';
+export type { SharedRuns, WordRun } from './passages.js';
+export { findSharedRuns } from './passages.js';
+export type { ParagraphPair, Passage, Report } from './report/compare.js';
+export { compare, REPORT_SCHEMA } from './report/compare.js';
+export type { TextFormatOptions } from './report/format.js';
+export { formatJson, formatText } from './report/format.js';
+export type { Shingles } from './shingle.js';
+export { DEFAULT_SHINGLE_SIZE, shingle, shingleSpan, uniqueSorted } from './shingle.js';
+export type { SignatureOptions } from './signature.js';
+export { signature } from './signature.js';
+export type { Paragraph, Range, Tokens } from './text.js';
+export { normalizeText, segmentParagraphs, tokenize } from './text.js';

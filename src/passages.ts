@@ -1,0 +1,110 @@
+// Stage 5: every maximal run of ≥ minWords identical words shared by two texts.
+//
+// A run (i, j, len) is maximal when it cannot grow: a[i-1] ≠ b[j-1] and a[i+len] ≠ b[j+len].
+// We hash every minWords-gram of B into a chained table (typed arrays), look up each gram of A,
+// and start a run only at a left-maximal match, extending it right. Each maximal run is thus
+// found exactly once, from its first gram: expected time O(|A| + |B| + output), no |A|×|B| table.
+
+/** A shared run of words: `length` words from token `a` in A equal those from token `b` in B. */
+export interface WordRun {
+  /** Index of the run's first token in A. */
+  a: number;
+  /** Index of the run's first token in B. */
+  b: number;
+  /** Number of words in the run. */
+  length: number;
+}
+
+/** What {@link findSharedRuns} found. */
+export interface SharedRuns {
+  /** Maximal runs, ordered by their position in A, then in B. */
+  runs: WordRun[];
+  /** Word n-grams (counted per position in A) not used as seeds because they repeat more than `maxRepeats` times. */
+  skippedSeeds: number;
+}
+
+import { fmix32 } from './hash.js';
+
+const BASE = 0x2f0b3a49; // odd multiplier of the rolling polynomial hash
+
+/** Rolling hash of every `m`-gram of `ids`: out[i] hashes ids[i..i+m). */
+function gramHashes(ids: Uint32Array, m: number): Uint32Array {
+  const out = new Uint32Array(Math.max(0, ids.length - m + 1));
+  if (out.length === 0) return out;
+  let top = 1; // BASE^(m-1)
+  for (let k = 1; k < m; k++) top = Math.imul(top, BASE);
+  let h = 0;
+  for (let k = 0; k < m; k++) h = (Math.imul(h, BASE) + ids[k]!) | 0;
+  out[0] = h;
+  for (let i = 1; i < out.length; i++) {
+    h = (Math.imul((h - Math.imul(ids[i - 1]!, top)) | 0, BASE) + ids[i + m - 1]!) | 0;
+    out[i] = h;
+  }
+  return out;
+}
+
+function countByValue(values: Uint32Array): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return counts;
+}
+
+function sameWords(a: Uint32Array, i: number, b: Uint32Array, j: number, m: number): boolean {
+  for (let k = 0; k < m; k++) if (a[i + k] !== b[j + k]) return false;
+  return true;
+}
+
+/**
+ * Finds every maximal run of at least `minWords` equal words between two word-id sequences.
+ * A run that repeats (a caption printed twice) gives one run per pair of occurrences.
+ *
+ * Word ids must come from one shared vocabulary (equal words, equal ids). Unless `maxRepeats`
+ * is 0 (the default here: no limit), grams occurring more than `maxRepeats` times in either text
+ * are not used as seeds: a guard against quadratic work on degenerate input ("na na na …");
+ * their count is returned as `skippedSeeds`.
+ *
+ * @example
+ * ```ts
+ * findSharedRuns(Uint32Array.of(1, 2, 3, 4), Uint32Array.of(9, 2, 3, 4), 3).runs;
+ * // => [{ a: 1, b: 1, length: 3 }]
+ * ```
+ */
+export function findSharedRuns(a: Uint32Array, b: Uint32Array, minWords: number, maxRepeats = 0): SharedRuns {
+  const runs: WordRun[] = [];
+  const m = minWords;
+  if (a.length < m || b.length < m) return { runs, skippedSeeds: 0 };
+  const gramsA = gramHashes(a, m);
+  const gramsB = gramHashes(b, m);
+  const countA = maxRepeats > 0 ? countByValue(gramsA) : undefined;
+  const countB = maxRepeats > 0 ? countByValue(gramsB) : undefined;
+
+  // Chained hash table over B's grams; chains list positions in ascending order.
+  let size = 1;
+  while (size < gramsB.length * 2) size <<= 1;
+  const mask = size - 1;
+  const head = new Int32Array(size).fill(-1);
+  const next = new Int32Array(gramsB.length);
+  for (let j = gramsB.length - 1; j >= 0; j--) {
+    const slot = fmix32(gramsB[j]!) & mask;
+    next[j] = head[slot]!;
+    head[slot] = j;
+  }
+
+  let skippedSeeds = 0;
+  for (let i = 0; i < gramsA.length; i++) {
+    const g = gramsA[i]!;
+    if (countA && countB && (countA.get(g)! > maxRepeats || (countB.get(g) ?? 0) > maxRepeats)) {
+      skippedSeeds++;
+      continue;
+    }
+    for (let j = head[fmix32(g) & mask]!; j !== -1; j = next[j]!) {
+      if (gramsB[j] !== g) continue;
+      if (i > 0 && j > 0 && a[i - 1] === b[j - 1]) continue; // inside a run that starts earlier
+      if (!sameWords(a, i, b, j, m)) continue; // hash collision
+      let length = m;
+      while (i + length < a.length && j + length < b.length && a[i + length] === b[j + length]) length++;
+      runs.push({ a: i, b: j, length });
+    }
+  }
+  return { runs, skippedSeeds };
+}

@@ -1,0 +1,243 @@
+// Stage 1: normalisation, word tokens with offsets into the ORIGINAL string, and paragraphs.
+//
+// Normalisation can change a string's length (NFKC turns "ﬁ" into "fi", "İ" lowercases to two
+// code units), so we never tokenise the original directly. We normalise one combining sequence
+// at a time, remember which original range every normalised code unit came from, tokenise the
+// normalised string, and map each token back. Offsets are therefore exact by construction.
+
+import { hashString } from './hash.js';
+
+/** A half-open range `[start, end)` of UTF-16 code units in a string. */
+export interface Range {
+  /** Offset of the first code unit. */
+  start: number;
+  /** Offset one past the last code unit. */
+  end: number;
+}
+
+/**
+ * The words of a text, as parallel typed arrays (struct of arrays: no object per token).
+ * Token `i` is `source.slice(starts[i], ends[i])` in the original text and `words[i]` normalised.
+ */
+export interface Tokens {
+  /** The original text the offsets point into. */
+  readonly source: string;
+  /** Number of tokens. */
+  readonly length: number;
+  /** UTF-16 offset of each token's first code unit in `source`. */
+  readonly starts: Uint32Array;
+  /** UTF-16 offset one past each token's last code unit in `source`. */
+  readonly ends: Uint32Array;
+  /** Each token normalised (NFKC, case-folded, straight apostrophes). */
+  readonly words: readonly string[];
+  /** A 32-bit hash of each normalised word ({@link hashString}); equal words, equal hashes. */
+  readonly hashes: Uint32Array;
+}
+
+/** A paragraph: a block of non-blank lines, trimmed of surrounding whitespace. */
+export interface Paragraph extends Range {
+  /** Index of the paragraph's first token in its {@link Tokens}. */
+  firstToken: number;
+  /** Index one past the paragraph's last token (equal to `firstToken` when it has no words). */
+  endToken: number;
+}
+
+// Letters and digits start a word; combining marks continue it; an apostrophe joins two parts
+// ("Russia's"); a trailing % stays with its number ("56%"). Same word shape as the report checker.
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:'[\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*%?/gu;
+// One combining sequence: a code point and the marks (and Hangul jamo vowels/finals) bound to it.
+const SEQUENCE = /[\s\S][\p{M}\u1160-\u11FF]*/uy;
+const MARK_OR_JAMO = /[\p{M}\u1160-\u11FF]/u;
+// Quote and dash variants mapped to ASCII after NFKC; final sigma folds to sigma.
+const FOLD: Record<string, string> = {
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201B': "'",
+  '\u201C': '"',
+  '\u201D': '"',
+  '\u201E': '"',
+  '\u201F': '"',
+  '\u2010': '-',
+  '\u2011': '-',
+  '\u2012': '-',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2015': '-',
+  '\u2212': '-',
+  '\uFE58': '-',
+  '\uFE63': '-',
+  ς: 'σ',
+};
+const FOLDABLE = /[\u2018\u2019\u201B-\u201F\u2010-\u2015\u2212\uFE58\uFE63ς]/g;
+
+function foldSequence(seq: string): string {
+  return seq
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(FOLDABLE, (c) => FOLD[c]!);
+}
+
+/**
+ * Normalises text the way neardup compares it: Unicode NFKC, case folding (lower case, final
+ * sigma as sigma), curly quotes and apostrophes to straight ones, dash variants to "-".
+ *
+ * @example
+ * ```ts
+ * normalizeText('“Don’t” — ＡＢＣ'); // => '"don\'t" - abc'
+ * ```
+ */
+export function normalizeText(text: string): string {
+  return mapNormalized(text).normalized;
+}
+
+interface NormalizedText {
+  normalized: string;
+  /** For each normalised code unit, the original range of the sequence it came from. */
+  from: Uint32Array;
+  to: Uint32Array;
+}
+
+function mapNormalized(text: string): NormalizedText {
+  const pieces: string[] = [];
+  let from = new Uint32Array(text.length + 16);
+  let to = new Uint32Array(text.length + 16);
+  let n = 0;
+  const reserve = (extra: number) => {
+    if (n + extra <= from.length) return;
+    const size = Math.max(from.length * 2, n + extra);
+    const f = new Uint32Array(size);
+    const t = new Uint32Array(size);
+    f.set(from);
+    t.set(to);
+    from = f;
+    to = t;
+  };
+  let i = 0;
+  while (i < text.length) {
+    // Fast path: a run of ASCII maps one-to-one (unless its last char carries a combining mark).
+    let j = i;
+    while (j < text.length && text.charCodeAt(j) < 0x80) j++;
+    if (j < text.length && j > i && MARK_OR_JAMO.test(text[j]!)) j--;
+    if (j > i) {
+      pieces.push(text.slice(i, j).toLowerCase());
+      reserve(j - i);
+      for (let k = i; k < j; k++, n++) {
+        from[n] = k;
+        to[n] = k + 1;
+      }
+      i = j;
+      continue;
+    }
+    SEQUENCE.lastIndex = i;
+    const seq = SEQUENCE.exec(text)![0];
+    const folded = foldSequence(seq);
+    pieces.push(folded);
+    reserve(folded.length);
+    for (let k = 0; k < folded.length; k++, n++) {
+      from[n] = i;
+      to[n] = i + seq.length;
+    }
+    i += seq.length;
+  }
+  return { normalized: pieces.join(''), from: from.subarray(0, n), to: to.subarray(0, n) };
+}
+
+/**
+ * Splits text into normalised words, keeping each word's exact UTF-16 range in the original.
+ *
+ * A word is a run of letters and digits (with combining marks), optionally joined by
+ * apostrophes (`Russia's`) and ending in `%` (`56%`). Curly and straight apostrophes, letter
+ * case and compatibility forms (`ﬁ`, full-width letters) do not make words differ.
+ *
+ * @example
+ * ```ts
+ * const t = tokenize('Mr Kim’s TRAIN');
+ * t.words;                                  // ['mr', "kim's", 'train']
+ * t.source.slice(t.starts[1], t.ends[1]);   // 'Kim’s'
+ * ```
+ */
+export function tokenize(text: string): Tokens {
+  if (typeof text !== 'string')
+    throw new TypeError(`neardup: expected a string to tokenize, got ${typeof text}`);
+  const { normalized, from, to } = mapNormalized(text);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const words: string[] = [];
+  let lastNormStart = 0;
+  for (const m of normalized.matchAll(WORD)) {
+    const ns = m.index;
+    const ne = ns + m[0].length;
+    const start = from[ns]!;
+    const end = to[ne - 1]!;
+    const last = words.length - 1;
+    if (last >= 0 && start < ends[last]!) {
+      // Two words came out of one original sequence ("½" is "1⁄2"): offsets cannot split
+      // a sequence, so they stay one token.
+      ends[last] = end;
+      words[last] = normalized.slice(lastNormStart, ne);
+      continue;
+    }
+    starts.push(start);
+    ends.push(end);
+    words.push(m[0]);
+    lastNormStart = ns;
+  }
+  const hashes = new Uint32Array(words.length);
+  for (let i = 0; i < words.length; i++) hashes[i] = hashString(words[i]!);
+  return {
+    source: text,
+    length: words.length,
+    starts: Uint32Array.from(starts),
+    ends: Uint32Array.from(ends),
+    words,
+    hashes,
+  };
+}
+
+const BLANK = /^\s*$/;
+const SPACE = /\s/;
+
+/**
+ * Splits text into paragraphs: blocks of lines separated by one or more blank lines.
+ * LF, CRLF and CR line ends are all recognised; a leading byte-order mark and the whitespace
+ * around each block are left outside its range. Each paragraph records the tokens it holds.
+ *
+ * @example
+ * ```ts
+ * const text = 'One line.\r\n\r\nTwo\r\nlines.';
+ * segmentParagraphs(tokenize(text)).map((p) => text.slice(p.start, p.end));
+ * // => ['One line.', 'Two\r\nlines.']
+ * ```
+ */
+export function segmentParagraphs(tokens: Tokens): Paragraph[] {
+  const text = tokens.source;
+  const paragraphs: Paragraph[] = [];
+  let start = -1;
+  let end = -1;
+  let token = 0;
+  const close = () => {
+    if (start < 0) return;
+    const firstToken = token;
+    while (token < tokens.length && tokens.starts[token]! < end) token++;
+    paragraphs.push({ start, end, firstToken, endToken: token });
+    start = -1;
+  };
+  let pos = 0;
+  while (pos <= text.length) {
+    let lineEnd = pos;
+    while (lineEnd < text.length && text[lineEnd] !== '\n' && text[lineEnd] !== '\r') lineEnd++;
+    if (BLANK.test(text.slice(pos, lineEnd))) close();
+    else {
+      let first = pos;
+      while (SPACE.test(text[first]!)) first++;
+      let last = lineEnd;
+      while (SPACE.test(text[last - 1]!)) last--;
+      if (start < 0) start = first;
+      end = last;
+    }
+    if (lineEnd >= text.length) break;
+    pos = lineEnd + (text[lineEnd] === '\r' && text[lineEnd + 1] === '\n' ? 2 : 1);
+  }
+  close();
+  return paragraphs;
+}
