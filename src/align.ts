@@ -22,9 +22,9 @@ export interface AlignSide {
 export interface AlignOptions {
   /** Words per shingle. @default 5 */
   shingleSize: number;
-  /** Least shingle Jaccard for an edited (`near`) pair. @default 0.3 */
+  /** Least shingle Jaccard for an edited (`near`) pair. @default 0.1 */
   paragraphJaccard: number;
-  /** Least normalised word edit similarity (1 − distance / longer length) that confirms a `near` pair. @default 0.4 */
+  /** Least normalised word edit similarity (1 − distance / longer length) that confirms a `near` pair. @default 0.45 */
   paragraphEditSimilarity: number;
 }
 
@@ -142,7 +142,7 @@ interface Candidate {
  * @example
  * ```ts
  * const { pairs, unmatchedA, unmatchedB } = alignParagraphs(sideA, sideB, {
- *   shingleSize: 5, paragraphJaccard: 0.3, paragraphEditSimilarity: 0.4,
+ *   shingleSize: 5, paragraphJaccard: 0.1, paragraphEditSimilarity: 0.45,
  * });
  * ```
  */

@@ -18,9 +18,9 @@ export interface CompareOptions {
    * `warnings` say when it applied). An integer ≥ 0; 0 means no limit. @default 100
    */
   maxRepeats?: number;
-  /** Least shingle Jaccard for two paragraphs to pair as `near`, in 0..1. @default 0.3 */
+  /** Least shingle Jaccard for two paragraphs to pair as `near`, in 0..1. @default 0.1 */
   paragraphJaccard?: number;
-  /** Least word edit similarity that confirms a `near` paragraph pair, in 0..1. @default 0.4 */
+  /** Least word edit similarity that confirms a `near` paragraph pair, in 0..1. @default 0.45 */
   paragraphEditSimilarity?: number;
 }
 
@@ -41,8 +41,8 @@ export const defaultCompareOptions: Readonly<ResolvedCompareOptions> = Object.fr
   seed: 1,
   minWords: 8,
   maxRepeats: 100,
-  paragraphJaccard: 0.3,
-  paragraphEditSimilarity: 0.4,
+  paragraphJaccard: 0.1,
+  paragraphEditSimilarity: 0.45,
 });
 
 type Check = (v: number) => boolean;

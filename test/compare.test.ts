@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import {
+  alignParagraphs,
+  compare,
+  defaultCompareOptions,
+  formatJson,
+  formatText,
+  NeardupError,
+  resolveCompareOptions,
+  segmentParagraphs,
+  tokenize,
+  wordEditSimilarity,
+} from '../src/index.js';
+import { randomWords, rng } from './text-generators.js';
+
+const paragraphs = (count: number, seed: number) => {
+  const next = rng(seed);
+  return Array.from({ length: count }, () => `${randomWords(20, next).join(' ')}.`);
+};
+
+describe('compare: options', () => {
+  it('fills in defaults and records them in the report', () => {
+    expect(compare('a', 'b').options).toEqual(defaultCompareOptions);
+    expect(compare('a', 'b', { minWords: 3 }).options.minWords).toBe(3);
+    expect(resolveCompareOptions({ minWords: undefined })).toEqual(defaultCompareOptions);
+  });
+
+  it('rejects unknown options and bad values with the name and the value', () => {
+    expect(() => compare('a', 'b', { minWord: 3 } as never)).toThrow('neardup: unknown option "minWord"');
+    expect(() => compare('a', 'b', { minWords: 0 })).toThrow(
+      'option "minWords" must be an integer ≥ 1, got 0',
+    );
+    expect(() => compare('a', 'b', { paragraphJaccard: 2 })).toThrow(
+      /"paragraphJaccard" must be a number in 0..1, got 2/,
+    );
+    expect(() => compare('a', 'b', { numPerm: '64' as never })).toThrow(/"numPerm" must be .*, got "64"/);
+    expect(() => compare('a', 'b', null as never)).toThrow(/options must be an object, got null/);
+    expect(() => compare(null as never, 'b')).toThrow(NeardupError);
+  });
+});
+
+describe('compare: edge cases', () => {
+  it('gives a valid, empty report for empty or wordless texts', () => {
+    for (const [a, b] of [
+      ['', ''],
+      ['', 'some words here'],
+      ['— … —', '***'],
+    ] as const) {
+      const r = compare(a, b);
+      expect(r.passages).toEqual([]);
+      expect(r.paragraphs).toEqual([]);
+      expect(r.coverage).toEqual({ a: 0, b: 0 });
+      expect(r.similarity).toEqual({ estimated: 0, exact: 0, standardError: 0 });
+    }
+  });
+
+  it('reports a whole identical text as one passage covering everything', () => {
+    const text = paragraphs(5, 1).join('\n\n');
+    const r = compare(text, text);
+    expect(r.passages).toHaveLength(1);
+    expect(r.passages[0]!.text).toBe(text.slice(0, -1)); // trimmed to the last word, not the period
+    expect(r.coverage).toEqual({ a: 1, b: 1 });
+    expect(r.similarity.exact).toBe(1);
+    expect(r.paragraphs.every((p) => p.kind === 'identical' && !p.moved)).toBe(true);
+  });
+
+  it('finds a passage that crosses a paragraph boundary', () => {
+    const [p1, p2, p3] = paragraphs(3, 2);
+    const tail = p1!.split(' ').slice(-5).join(' ');
+    const head = p2!.split(' ').slice(0, 5).join(' ');
+    const r = compare(`${p1}\n\n${p2}`, `${p3} ${tail}\r\n\r\n${head} ${p3}`);
+    const texts = r.passages.map((p) => p.text);
+    expect(texts).toEqual([`${tail.replace(/\.$/, '.')}\n\n${head}`]);
+    expect(r.passages[0]!.words).toBe(10);
+  });
+
+  it('skips over-repeated seeds only beyond maxRepeats, and says so', () => {
+    const a = 'na '.repeat(300);
+    const b = 'na '.repeat(200);
+    const limited = compare(a, b, { minWords: 8 });
+    expect(limited.passages).toEqual([]);
+    expect(limited.warnings[0]).toMatch(/repeat more than maxRepeats \(100\) times/);
+    const unlimited = compare(a, b, { minWords: 8, maxRepeats: 0 });
+    // One maximal run per diagonal of the two periodic texts: 300 + 200 - 1 diagonals, less the
+    // 7 at each corner that hold fewer than 8 words.
+    expect(unlimited.passages).toHaveLength(300 + 200 - 1 - 2 * 7);
+    expect(unlimited.warnings).toEqual([]);
+  });
+
+  it('is deterministic', () => {
+    const [x, y] = [paragraphs(6, 3).join('\n\n'), paragraphs(6, 4).join('\n\n')];
+    expect(compare(x, y)).toEqual(compare(x, y));
+  });
+});
+
+describe('paragraph alignment', () => {
+  const side = (text: string, vocabulary: Map<string, number>) => {
+    const tokens = tokenize(text);
+    const ids = Uint32Array.from(tokens.words, (w) => {
+      if (!vocabulary.has(w)) vocabulary.set(w, vocabulary.size);
+      return vocabulary.get(w)!;
+    });
+    return { paragraphs: segmentParagraphs(tokens), ids, hashes: tokens.hashes };
+  };
+  const align = (a: string, b: string) => {
+    const vocabulary = new Map<string, number>();
+    return alignParagraphs(side(a, vocabulary), side(b, vocabulary), defaultCompareOptions);
+  };
+
+  it('pairs shuffled paragraphs and flags the ones that moved', () => {
+    const ps = paragraphs(6, 5);
+    const moved = [ps[0], ps[1], ps[4], ps[2], ps[3], ps[5]];
+    const { pairs, unmatchedA, unmatchedB } = align(ps.join('\n\n'), moved.join('\n\n'));
+    expect(pairs.map((p) => [p.a, p.b, p.kind])).toEqual([
+      [0, 0, 'identical'],
+      [1, 1, 'identical'],
+      [2, 3, 'identical'],
+      [3, 4, 'identical'],
+      [4, 2, 'identical'],
+      [5, 5, 'identical'],
+    ]);
+    expect(pairs.filter((p) => p.moved).map((p) => p.a)).toEqual([4]);
+    expect([unmatchedA, unmatchedB]).toEqual([[], []]);
+  });
+
+  it('pairs an edited paragraph as near and leaves unrelated ones unmatched', () => {
+    const [p1, p2, p3] = paragraphs(3, 6);
+    const words = p1!.split(' ');
+    words[3] = 'changed';
+    words.splice(10, 1);
+    const { pairs, unmatchedA, unmatchedB } = align(`${p1}\n\n${p2}`, `${words.join(' ')}\n\n${p3}`);
+    expect(pairs).toHaveLength(1);
+    expect(pairs[0]).toMatchObject({ a: 0, b: 0, kind: 'near', moved: false });
+    expect(pairs[0]!.editSimilarity).toBe(1 - 2 / 20);
+    expect([unmatchedA, unmatchedB]).toEqual([[1], [1]]);
+  });
+
+  it('pairs each of two identical paragraphs at most once', () => {
+    const [p] = paragraphs(1, 7);
+    const { pairs, unmatchedA } = align(`${p}\n\n${p}`, `${p}`);
+    expect(pairs.map((x) => [x.a, x.b])).toEqual([[0, 0]]);
+    expect(unmatchedA).toEqual([1]);
+  });
+
+  it('measures word edit similarity', () => {
+    expect(wordEditSimilarity(Uint32Array.of(1, 2, 3, 4), Uint32Array.of(1, 2, 9, 4))).toBe(0.75);
+    expect(wordEditSimilarity(new Uint32Array(0), new Uint32Array(0))).toBe(1);
+    expect(wordEditSimilarity(Uint32Array.of(1), new Uint32Array(0))).toBe(0);
+    // Ids beyond the BMP's surrogate block still map to distinct code units.
+    const big = Uint32Array.from({ length: 60000 }, (_, i) => i);
+    expect(wordEditSimilarity(big.subarray(0, 300), big.subarray(0, 300))).toBe(1);
+  });
+});
+
+describe('formatters', () => {
+  const a = 'Title here\n\nThe same eight words are shared by both texts here.\n';
+  const b = 'Other title\r\n\r\nSo: THE SAME EIGHT WORDS ARE SHARED BY BOTH texts’ end';
+  const report = compare(a, b);
+
+  it('writes JSON that parses back to the report', () => {
+    expect(JSON.parse(formatJson(report))).toEqual(report);
+  });
+
+  it('shows each passage with line:column in both texts and its text in B when it differs', () => {
+    const text = formatText(report, a, b, { nameA: 'a.txt', nameB: 'b.txt' });
+    expect(text).toContain('A: a.txt (12 words)');
+    // B's "texts’" is the word "texts" followed by a closing quote, so the run has 9 words.
+    expect(text).toContain('#1  9 words   A 3:1-3:45   B 3:5-3:49');
+    expect(text).toContain('      The same eight words are shared by both texts\n');
+    expect(text).toContain('(in B: THE SAME EIGHT WORDS ARE SHARED BY BOTH texts)');
+    expect(text).toMatch(/Paragraphs paired: 1 \(0 identical, 1 near, 0 moved\)/);
+    expect(text).toContain('Unmatched in A (1), starting at lines: 1');
+  });
+});
