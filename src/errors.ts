@@ -9,6 +9,7 @@
  * ```
  */
 export class NeardupError extends Error {
+  /** Always `"NeardupError"`. */
   override name = 'NeardupError';
   constructor(message: string) {
     super(`neardup: ${message}`);

@@ -35,7 +35,7 @@ export type { CompareOptions, ResolvedCompareOptions } from './options.js';
 export { defaultCompareOptions, resolveCompareOptions } from './options.js';
 export type { SharedRuns, WordRun } from './passages.js';
 export { findSharedRuns } from './passages.js';
-export type { ParagraphPair, Passage, Report } from './report/compare.js';
+export type { ParagraphPair, Passage, PerText, Report } from './report/compare.js';
 export { compare, REPORT_SCHEMA } from './report/compare.js';
 export type { TextFormatOptions } from './report/format.js';
 export { formatJson, formatText } from './report/format.js';

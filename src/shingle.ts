@@ -3,6 +3,7 @@
 
 import { NeardupError } from './errors.js';
 import { hashRange } from './hash.js';
+import type { Range } from './text.js';
 
 /** The hashed word k-shingles of a text. */
 export interface Shingles {
@@ -48,7 +49,7 @@ export function shingle(wordHashes: Uint32Array, k: number = DEFAULT_SHINGLE_SIZ
  * shingleSpan(2, 5, 100); // => { start: 2, end: 7 }
  * ```
  */
-export function shingleSpan(index: number, k: number, wordCount: number): { start: number; end: number } {
+export function shingleSpan(index: number, k: number, wordCount: number): Range {
   return { start: index, end: Math.min(index + k, wordCount) };
 }
 

@@ -30,7 +30,7 @@ export interface Tokens {
   readonly ends: Uint32Array;
   /** Each token normalised (NFKC, case-folded, straight apostrophes). */
   readonly words: readonly string[];
-  /** A 32-bit hash of each normalised word ({@link hashString}); equal words, equal hashes. */
+  /** A 32-bit hash of each normalised word (FNV-1a, then Murmur3's finaliser); equal words, equal hashes. */
   readonly hashes: Uint32Array;
 }
 

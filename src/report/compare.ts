@@ -41,6 +41,14 @@ export interface ParagraphPair {
   moved: boolean;
 }
 
+/** One value for each of the two texts compared. */
+export interface PerText<T> {
+  /** The value for text A. */
+  a: T;
+  /** The value for text B. */
+  b: T;
+}
+
 /** The result of {@link compare}: plain data, ready for `JSON.stringify`. */
 export interface Report {
   /** Schema tag, `"neardup.report/1"`. */
@@ -48,7 +56,7 @@ export interface Report {
   /** The options used, defaults filled in. */
   options: ResolvedCompareOptions;
   /** Number of words in each text. */
-  words: { a: number; b: number };
+  words: PerText<number>;
   /** Jaccard similarity of the two texts' shingle sets. */
   similarity: {
     /** MinHash estimate from the signatures. */
@@ -59,11 +67,11 @@ export interface Report {
     standardError: number;
   };
   /** Share of each text's words that lie inside a shared passage, 0..1. */
-  coverage: { a: number; b: number };
+  coverage: PerText<number>;
   /** Paired paragraphs, in A's order. */
   paragraphs: ParagraphPair[];
   /** Paragraphs of each text left unpaired. */
-  unmatched: { a: Range[]; b: Range[] };
+  unmatched: PerText<Range[]>;
   /** Shared passages, ordered by their start in A, then in B. */
   passages: Passage[];
   /** Notes on limits that applied to this comparison (empty when none did). */

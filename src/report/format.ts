@@ -113,7 +113,7 @@ export function formatText(report: Report, a: string, b: string, options: TextFo
     const where = `A ${at.a(p.a.start)}`.padEnd(10) + ` ↔ B ${at.b(p.b.start)}`.padEnd(12);
     const detail =
       p.kind === 'near' ? `  Jaccard ${fixed(p.similarity)}, edit ${fixed(p.editSimilarity)}` : '';
-    out.push(`  ${where}  ${p.kind.padEnd(9)}${p.moved ? ' moved' : '      '}${detail}`);
+    out.push(`  ${where}  ${p.kind.padEnd(9)}${p.moved ? ' moved' : '      '}${detail}`.trimEnd());
   }
   const lines = (side: 'a' | 'b', ranges: Range[]) =>
     ranges.length ? ranges.map((r) => at[side](r.start).split(':')[0]).join(', ') : 'none';

@@ -1,0 +1,148 @@
+// The CLI, run as users run it: the built dist/cli.js in a child process (npm test builds first).
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = join(root, 'dist/cli.js');
+const seedA = join(root, 'seeds/kim-warm-feelings.txt');
+const seedB = join(root, 'seeds/putin-kim-thursday.txt');
+const checker = join(root, '../shared/tools/check-report.mjs');
+const tmp = mkdtempSync(join(tmpdir(), 'neardup-cli-'));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+function file(name: string, content: string | Uint8Array) {
+  const path = join(tmp, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+describe('neardup compare', () => {
+  it('prints the seeds comparison as text', () => {
+    const r = run('compare', seedA, seedB);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Passages shared verbatim (≥ 8 words): 13');
+    expect(r.stdout).toContain('#1  8 words   A 3:1-3:56   B 3:1-3:56');
+    expect(r.stdout).toMatch(/Paragraphs paired: 10 \(6 identical, 4 near, 1 moved\)/);
+  });
+
+  it('writes a JSON report whose every range and text is consistent', () => {
+    const r = run('compare', seedA, seedB, '--format', 'json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.schema).toBe('neardup.report/1');
+    expect(report.passages).toHaveLength(13);
+    const a = readFileSync(seedA, 'utf8');
+    for (const p of report.passages) expect(a.slice(p.a.start, p.a.end)).toBe(p.text);
+    if (existsSync(checker)) {
+      const check = spawnSync(process.execPath, [checker, file('seeds.json', r.stdout), seedA, seedB], {
+        encoding: 'utf8',
+      });
+      expect(check.stdout).toContain('ok: 13 passages');
+      expect(check.status).toBe(0);
+    }
+  });
+
+  it('passes its options to the library', () => {
+    const r = run(
+      'compare',
+      seedA,
+      seedB,
+      '--format',
+      'json',
+      '--min-words',
+      '12',
+      '--shingle',
+      '3',
+      '--perms',
+      '64',
+    );
+    const report = JSON.parse(r.stdout);
+    expect(report.options).toMatchObject({ minWords: 12, shingleSize: 3, numPerm: 64 });
+    expect(report.passages.every((p: { words: number }) => p.words >= 12)).toBe(true);
+  });
+
+  it('keeps a byte-order mark so offsets match what other tools read', () => {
+    const bom = file('bom.txt', `\uFEFF${readFileSync(seedA, 'utf8')}`);
+    const r = run('compare', bom, seedB, '--format', 'json');
+    const first = JSON.parse(r.stdout).passages[0];
+    expect(first.a.start).toBe(readFileSync(bom, 'utf8').indexOf("Russia's president"));
+  });
+
+  it('gives a valid report with nothing shared for an empty file', () => {
+    const r = run('compare', file('empty.txt', ''), seedB, '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ passages: [], paragraphs: [], coverage: { a: 0, b: 0 } });
+  });
+
+  it.each([
+    ['a missing file', () => [join(tmp, 'missing.txt'), seedB], /missing\.txt: no such file$/],
+    ['a directory', () => [tmp, seedB], /: is a directory, expected a text file$/],
+    [
+      'a binary file',
+      () => [seedA, file('bin.dat', Uint8Array.of(0x47, 0x49, 0x46, 0, 1))],
+      /bin\.dat: looks binary \(NUL byte at offset 3\)/,
+    ],
+    [
+      'invalid UTF-8',
+      () => [seedA, file('latin1.txt', Uint8Array.of(0x63, 0x61, 0x66, 0xe9, 0x0a))],
+      /latin1\.txt: not valid UTF-8 \(byte offset 3\)$/,
+    ],
+    [
+      'an overlong UTF-8 encoding',
+      () => [seedA, file('overlong.txt', Uint8Array.of(0xc0, 0xaf))],
+      /not valid UTF-8 \(byte offset 0\)$/,
+    ],
+    [
+      'a UTF-8 surrogate',
+      () => [seedA, file('surrogate.txt', Uint8Array.of(0x61, 0xed, 0xa0, 0x80))],
+      /not valid UTF-8 \(byte offset 1\)$/,
+    ],
+    [
+      'a truncated sequence',
+      () => [seedA, file('cut.txt', Uint8Array.of(0x61, 0xe2, 0x82))],
+      /not valid UTF-8 \(byte offset 1\)$/,
+    ],
+  ])('fails with one line naming the file for %s', (_, files, message) => {
+    const r = run('compare', ...(files() as string[]));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr.trimEnd()).toMatch(/^neardup: /);
+    expect(r.stderr.trimEnd()).toMatch(message);
+  });
+
+  it.each([
+    [['compare', seedA], /compare takes two files, got 1/],
+    [['compare', seedA, seedB, '--format', 'xml'], /--format must be json or text, got "xml"/],
+    [['compare', seedA, seedB, '--min-words', 'eight'], /--min-words must be a whole number, got "eight"/],
+    [['compare', seedA, seedB, '--min-words', '0'], /--min-words must be an integer ≥ 1, got 0/],
+    [['compare', seedA, seedB, '--perms', '70000'], /--perms must be an integer in 1..65535, got 70000/],
+    [['compare', seedA, seedB, '--bogus'], /Unknown option '--bogus'/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+  ])('rejects bad usage %j with exit code 2', (args, message) => {
+    const r = run(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('prints help and version', () => {
+    const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+    expect(run('--version').stdout).toBe(`${version}\n`);
+    expect(run('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('neardup compare A B') });
+    expect(run('compare', '--help')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('--min-words N'),
+    });
+    expect(run().code).toBe(2);
+  });
+});
