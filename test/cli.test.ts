@@ -1,4 +1,5 @@
-// The CLI, run as users run it: the built dist/cli.js in a child process (npm test builds first).
+// The CLI, in process through main() (so coverage sees it) and as users run it: the built
+// dist/cli.js in a child process (npm test builds first).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -6,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cli = join(root, 'dist/cli.js');
@@ -14,9 +16,17 @@ const seedB = join(root, 'seeds/putin-kim-thursday.txt');
 const checker = join(root, '../shared/tools/check-report.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'neardup-cli-'));
 
-function run(...args: string[]) {
+/** The built CLI in a child process. */
+function spawn(...args: string[]) {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+/** The CLI's main() in this process. */
+async function run(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
 }
 function file(name: string, content: string | Uint8Array) {
   const path = join(tmp, name);
@@ -26,7 +36,7 @@ function file(name: string, content: string | Uint8Array) {
 
 describe('neardup compare', () => {
   it('prints the seeds comparison as text', () => {
-    const r = run('compare', seedA, seedB);
+    const r = spawn('compare', seedA, seedB);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('Passages shared verbatim (≥ 8 words): 13');
@@ -35,7 +45,7 @@ describe('neardup compare', () => {
   });
 
   it('writes a JSON report whose every range and text is consistent', () => {
-    const r = run('compare', seedA, seedB, '--format', 'json');
+    const r = spawn('compare', seedA, seedB, '--format', 'json');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.schema).toBe('neardup.report/1');
@@ -51,8 +61,8 @@ describe('neardup compare', () => {
     }
   });
 
-  it('passes its options to the library', () => {
-    const r = run(
+  it('passes its options to the library', async () => {
+    const r = await run(
       'compare',
       seedA,
       seedB,
@@ -70,15 +80,15 @@ describe('neardup compare', () => {
     expect(report.passages.every((p: { words: number }) => p.words >= 12)).toBe(true);
   });
 
-  it('keeps a byte-order mark so offsets match what other tools read', () => {
+  it('keeps a byte-order mark so offsets match what other tools read', async () => {
     const bom = file('bom.txt', `\uFEFF${readFileSync(seedA, 'utf8')}`);
-    const r = run('compare', bom, seedB, '--format', 'json');
+    const r = await run('compare', bom, seedB, '--format', 'json');
     const first = JSON.parse(r.stdout).passages[0];
     expect(first.a.start).toBe(readFileSync(bom, 'utf8').indexOf("Russia's president"));
   });
 
-  it('gives a valid report with nothing shared for an empty file', () => {
-    const r = run('compare', file('empty.txt', ''), seedB, '--format', 'json');
+  it('gives a valid report with nothing shared for an empty file', async () => {
+    const r = await run('compare', file('empty.txt', ''), seedB, '--format', 'json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ passages: [], paragraphs: [], coverage: { a: 0, b: 0 } });
   });
@@ -111,8 +121,8 @@ describe('neardup compare', () => {
       () => [seedA, file('cut.txt', Uint8Array.of(0x61, 0xe2, 0x82))],
       /not valid UTF-8 \(byte offset 1\)$/,
     ],
-  ])('fails with one line naming the file for %s', (_, files, message) => {
-    const r = run('compare', ...(files() as string[]));
+  ])('fails with one line naming the file for %s', async (_, files, message) => {
+    const r = await run('compare', ...(files() as string[]));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -128,21 +138,33 @@ describe('neardup compare', () => {
     [['compare', seedA, seedB, '--perms', '70000'], /--perms must be an integer in 1..65535, got 70000/],
     [['compare', seedA, seedB, '--bogus'], /Unknown option '--bogus'/],
     [['frobnicate'], /unknown command "frobnicate"/],
-  ])('rejects bad usage %j with exit code 2', (args, message) => {
-    const r = run(...args);
+  ])('rejects bad usage %j with exit code 2', async (args, message) => {
+    const r = await run(...args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
-  it('prints help and version', () => {
+  it('prints help and version', async () => {
     const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
-    expect(run('--version').stdout).toBe(`${version}\n`);
-    expect(run('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('neardup compare A B') });
-    expect(run('compare', '--help')).toMatchObject({
+    expect(spawn('--version').stdout).toBe(`${version}\n`);
+    expect(await run('--help')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('neardup compare A B'),
+    });
+    expect(await run('compare', '--help')).toMatchObject({
       code: 0,
       stdout: expect.stringContaining('--min-words N'),
     });
-    expect(run().code).toBe(2);
+    expect((await run()).code).toBe(2);
+  });
+
+  it('exits with a one-line error from the real binary too', () => {
+    const missing = join(tmp, 'missing.txt');
+    expect(spawn('compare', missing, seedB)).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `neardup: ${missing}: no such file\n`,
+    });
   });
 });
