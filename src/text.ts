@@ -45,9 +45,11 @@ export interface Paragraph extends Range {
 // Letters and digits start a word; combining marks continue it; an apostrophe joins two parts
 // ("Russia's"); a trailing % stays with its number ("56%"). Same word shape as the report checker.
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:'[\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*%?/gu;
-// One combining sequence: a code point and the marks (and Hangul jamo vowels/finals) bound to it.
-const SEQUENCE = /[\s\S][\p{M}\u1160-\u11FF]*/uy;
-const MARK_OR_JAMO = /[\p{M}\u1160-\u11FF]/u;
+// One combining sequence: a Hangul leading jamo or syllable with the vowel/final jamo and marks
+// that compose with it, or any other code point with the combining marks bound to it.
+const SEQUENCE = /[\u1100-\u115F\uA960-\uA97F\uAC00-\uD7A3][\p{M}\u1160-\u11FF\uD7B0-\uD7FF]*|[\s\S]\p{M}*/uy;
+// A combining mark at a given position (sticky, so a mark outside the BMP is seen whole).
+const MARK_AT = /\p{M}/uy;
 // Quote and dash variants mapped to ASCII after NFKC; final sigma folds to sigma.
 const FOLD: Record<string, string> = {
   '\u2018': "'",
@@ -117,7 +119,8 @@ function mapNormalized(text: string): NormalizedText {
     // Fast path: a run of ASCII maps one-to-one (unless its last char carries a combining mark).
     let j = i;
     while (j < text.length && text.charCodeAt(j) < 0x80) j++;
-    if (j < text.length && j > i && MARK_OR_JAMO.test(text[j]!)) j--;
+    MARK_AT.lastIndex = j;
+    if (j < text.length && j > i && MARK_AT.test(text)) j--;
     if (j > i) {
       pieces.push(text.slice(i, j).toLowerCase());
       reserve(j - i);

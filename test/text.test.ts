@@ -45,6 +45,14 @@ describe('tokenize', () => {
     ]);
   });
 
+  it('binds Hangul vowel and final jamo only to Hangul, and sees marks outside the BMP', () => {
+    // A jamo vowel after whitespace starts its own token instead of pulling the space in.
+    expect(slices(' \u11A8')).toEqual([['\u11A8', '\u11A8']]);
+    expect(slices('\u1100\u1161\u11A8')).toEqual([['\uAC01', '\u1100\u1161\u11A8']]);
+    // U+1D165 is a combining mark stored as a surrogate pair: "e" + marks equals its NFC form.
+    expect(tokenize('e\u{1D165}\u0301').words).toEqual(tokenize('\u00e9\u{1D165}').words);
+  });
+
   it('keeps a sequence that normalises to several words as one token', () => {
     // "½" is "1⁄2" after NFKC: its two digits cannot get separate offsets.
     expect(slices('take ½ cup')).toEqual([
