@@ -41,8 +41,8 @@ export interface ParagraphMatch {
   kind: PairKind;
   /** Jaccard similarity of the two paragraphs' shingle sets (1 for identical). */
   similarity: number;
-  /** 1 − word edit distance / longer length (1 for identical). */
-  editSimilarity: number;
+  /** 1 − word edit distance / longer length (1 for identical); `null` when too long to compute. */
+  editSimilarity: number | null;
   /** True when the pair is out of order relative to the other pairs. */
   moved: boolean;
 }
@@ -85,12 +85,18 @@ function wordStrings(a: Uint32Array, b: Uint32Array): [string, string] | undefin
 
 /**
  * Normalised word edit similarity, 1 − Levenshtein distance over words / the longer length.
- * Returns `undefined` when the pair is too large to compare (over 2²⁵ cells).
+ * Returns `undefined` when the pair is too large to compare: over 2³⁰ word pairs, or over
+ * 63,487 distinct words (the distance runs on strings, one UTF-16 code unit per word).
+ *
+ * @example
+ * ```ts
+ * wordEditSimilarity(Uint32Array.of(1, 2, 3, 4), Uint32Array.of(1, 2, 9, 4)); // => 0.75
+ * ```
  */
 export function wordEditSimilarity(a: Uint32Array, b: Uint32Array): number | undefined {
   const longer = Math.max(a.length, b.length);
   if (longer === 0) return 1;
-  if (a.length * b.length > 2 ** 25) return undefined;
+  if (a.length * b.length > 2 ** 30) return undefined;
   const strings = wordStrings(a, b);
   if (!strings) return undefined;
   return 1 - levenshtein.get(strings[0], strings[1]) / longer;
@@ -127,7 +133,7 @@ interface Candidate {
   b: number;
   kind: PairKind;
   similarity: number;
-  editSimilarity: number;
+  editSimilarity: number | null;
   drift: number; // distance between relative positions: prefers pairs that keep their place
 }
 
@@ -185,7 +191,7 @@ export function alignParagraphs(a: AlignSide, b: AlignSide, options: AlignOption
             b: q,
             kind: 'near',
             similarity,
-            editSimilarity: edit ?? similarity,
+            editSimilarity: edit ?? null,
             drift,
           });
       }
@@ -196,7 +202,7 @@ export function alignParagraphs(a: AlignSide, b: AlignSide, options: AlignOption
     (x, y) =>
       Number(y.kind === 'identical') - Number(x.kind === 'identical') ||
       y.similarity - x.similarity ||
-      y.editSimilarity - x.editSimilarity ||
+      (y.editSimilarity ?? 0) - (x.editSimilarity ?? 0) ||
       x.drift - y.drift ||
       x.a - y.a ||
       x.b - y.b,

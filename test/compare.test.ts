@@ -142,6 +142,16 @@ describe('paragraph alignment', () => {
     expect(unmatchedA).toEqual([1]);
   });
 
+  it('lets Jaccard alone decide for paragraphs too long to edit-compare', () => {
+    const words = randomWords(33_000, rng(8)); // 33,000² word pairs > 2³⁰
+    const edited = [...words];
+    edited[16_000] = 'changed';
+    const { pairs } = align(words.join(' '), edited.join(' '));
+    expect(pairs).toHaveLength(1);
+    expect(pairs[0]).toMatchObject({ kind: 'near', editSimilarity: null });
+    expect(pairs[0]!.similarity).toBeGreaterThan(0.99);
+  });
+
   it('measures word edit similarity', () => {
     expect(wordEditSimilarity(Uint32Array.of(1, 2, 3, 4), Uint32Array.of(1, 2, 9, 4))).toBe(0.75);
     expect(wordEditSimilarity(new Uint32Array(0), new Uint32Array(0))).toBe(1);

@@ -4,7 +4,7 @@ import { alignParagraphs, type PairKind } from '../align.js';
 import { NeardupError } from '../errors.js';
 import { estimateJaccard, exactJaccard, minhash, standardError } from '../minhash.js';
 import { type CompareOptions, type ResolvedCompareOptions, resolveCompareOptions } from '../options.js';
-import { findSharedRuns } from '../passages.js';
+import { findSharedRuns, type WordRun } from '../passages.js';
 import { shingle } from '../shingle.js';
 import { type Paragraph, type Range, segmentParagraphs, type Tokens, tokenize } from '../text.js';
 
@@ -35,8 +35,11 @@ export interface ParagraphPair {
   kind: PairKind;
   /** Jaccard similarity of the paragraphs' shingle sets (1 when identical). */
   similarity: number;
-  /** 1 − word edit distance / longer length (1 when identical). */
-  editSimilarity: number;
+  /**
+   * 1 − word edit distance / longer length (1 when identical); `null` when the paragraphs were too
+   * long to compare by edit distance (see {@link wordEditSimilarity}) and Jaccard alone decided.
+   */
+  editSimilarity: number | null;
   /** True when the pair is out of order relative to the other pairs (the paragraph moved). */
   moved: boolean;
 }
@@ -97,13 +100,14 @@ function internWords(a: Tokens, b: Tokens): [Uint32Array, Uint32Array] {
   return [ids(a), ids(b)];
 }
 
-function coverage(t: Tokens, runs: readonly { start: number; length: number }[]): number {
-  if (t.length === 0) return 0;
-  const covered = new Uint8Array(t.length);
-  for (const r of runs) covered.fill(1, r.start, r.start + r.length);
+/** Share of a text's words inside at least one run (runs overlap when a text repeats itself). */
+function coverage(wordCount: number, runs: readonly WordRun[], side: 'a' | 'b'): number {
+  if (wordCount === 0) return 0;
+  const covered = new Uint8Array(wordCount);
+  for (const r of runs) covered.fill(1, r[side], r[side] + r.length);
   let n = 0;
   for (const c of covered) n += c;
-  return n / t.length;
+  return n / wordCount;
 }
 
 const rangeOf = (p: Paragraph): Range => ({ start: p.start, end: p.end });
@@ -180,14 +184,8 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
       standardError: standardError(estimated, opts.numPerm),
     },
     coverage: {
-      a: coverage(
-        tokensA,
-        runs.map((r) => ({ start: r.a, length: r.length })),
-      ),
-      b: coverage(
-        tokensB,
-        runs.map((r) => ({ start: r.b, length: r.length })),
-      ),
+      a: coverage(tokensA.length, runs, 'a'),
+      b: coverage(tokensB.length, runs, 'b'),
     },
     paragraphs: alignment.pairs.map((p) => ({
       a: rangeOf(paragraphsA[p.a]!),

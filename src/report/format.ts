@@ -112,7 +112,9 @@ export function formatText(report: Report, a: string, b: string, options: TextFo
   for (const p of report.paragraphs) {
     const where = `A ${at.a(p.a.start)}`.padEnd(10) + ` ↔ B ${at.b(p.b.start)}`.padEnd(12);
     const detail =
-      p.kind === 'near' ? `  Jaccard ${fixed(p.similarity)}, edit ${fixed(p.editSimilarity)}` : '';
+      p.kind === 'near'
+        ? `  Jaccard ${fixed(p.similarity)}, edit ${p.editSimilarity === null ? 'n/a' : fixed(p.editSimilarity)}`
+        : '';
     out.push(`  ${where}  ${p.kind.padEnd(9)}${p.moved ? ' moved' : '      '}${detail}`.trimEnd());
   }
   const lines = (side: 'a' | 'b', ranges: Range[]) =>
