@@ -178,12 +178,13 @@ export function alignParagraphs(a: AlignSide, b: AlignSide, options: AlignOption
     for (const h of set) for (const q of index.get(h) ?? []) shared.set(q, (shared.get(q) ?? 0) + 1);
     for (const [q, count] of shared) {
       const similarity = count / (set.length + setsB[q]!.length - count);
+      if (similarity < options.paragraphJaccard) continue;
       const wa = wordsOf(a, a.paragraphs[p]!);
       const wb = wordsOf(b, b.paragraphs[q]!);
       const drift = Math.abs(p / nA - q / nB);
       if (similarity === 1 && sameIds(wa, wb)) {
         candidates.push({ a: p, b: q, kind: 'identical', similarity: 1, editSimilarity: 1, drift });
-      } else if (similarity >= options.paragraphJaccard) {
+      } else {
         const edit = wordEditSimilarity(wa, wb);
         if (edit === undefined || edit >= options.paragraphEditSimilarity)
           candidates.push({

@@ -6,7 +6,7 @@
 
 import { NeardupError } from './errors.js';
 import { splitmix32 } from './hash.js';
-import type { Shingles } from './shingle.js';
+import { type Shingles, uniqueSorted } from './shingle.js';
 
 /** Default number of permutations (signature length). */
 export const DEFAULT_NUM_PERM = 128;
@@ -147,22 +147,21 @@ export function standardError(jaccard: number, numPerm: number): number {
  * ```
  */
 export function exactJaccard(a: Uint32Array, b: Uint32Array): number {
-  const x = a.slice().sort();
-  const y = b.slice().sort();
+  const x = uniqueSorted(a);
+  const y = uniqueSorted(b);
   let i = 0;
   let j = 0;
-  let inter = 0;
-  let union = 0;
-  while (i < x.length || j < y.length) {
-    const u = i < x.length ? x[i]! : Number.POSITIVE_INFINITY;
-    const v = j < y.length ? y[j]! : Number.POSITIVE_INFINITY;
-    const m = Math.min(u, v);
-    if (u === m && v === m) inter++;
-    union++;
-    while (i < x.length && x[i] === m) i++;
-    while (j < y.length && y[j] === m) j++;
+  let shared = 0;
+  while (i < x.length && j < y.length) {
+    if (x[i] === y[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (x[i]! < y[j]!) i++;
+    else j++;
   }
-  return union === 0 ? 0 : inter / union;
+  const union = x.length + y.length - shared;
+  return union === 0 ? 0 : shared / union;
 }
 
 // Binary layout (little-endian), version 1:

@@ -5,6 +5,8 @@
 // and start a run only at a left-maximal match, extending it right. Each maximal run is thus
 // found exactly once, from its first gram: expected time O(|A| + |B| + output), no |A|×|B| table.
 
+import { fmix32 } from './hash.js';
+
 /** A shared run of words: `length` words from token `a` in A equal those from token `b` in B. */
 export interface WordRun {
   /** Index of the run's first token in A. */
@@ -22,8 +24,6 @@ export interface SharedRuns {
   /** Word n-grams (counted per position in A) not used as seeds because they repeat more than `maxRepeats` times. */
   skippedSeeds: number;
 }
-
-import { fmix32 } from './hash.js';
 
 const BASE = 0x2f0b3a49; // odd multiplier of the rolling polynomial hash
 
