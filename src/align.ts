@@ -5,6 +5,7 @@
 // one-to-one and regardless of order; pairs that break A's order are then flagged `moved`.
 
 import levenshtein from 'fast-levenshtein';
+import { longestIncreasing } from './sequence.js';
 import { shingle, uniqueSorted } from './shingle.js';
 import type { Paragraph } from './text.js';
 
@@ -108,26 +109,6 @@ function sameIds(x: Uint32Array, y: Uint32Array): boolean {
   return true;
 }
 
-/** Indices (into `values`) of one longest strictly increasing subsequence, O(n log n). */
-function longestIncreasing(values: readonly number[]): Set<number> {
-  const tails: number[] = []; // tails[k]: index of the smallest tail of an increasing run of length k+1
-  const prev = new Array<number>(values.length).fill(-1);
-  for (let i = 0; i < values.length; i++) {
-    let lo = 0;
-    let hi = tails.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (values[tails[mid]!]! < values[i]!) lo = mid + 1;
-      else hi = mid;
-    }
-    if (lo > 0) prev[i] = tails[lo - 1]!;
-    tails[lo] = i;
-  }
-  const keep = new Set<number>();
-  for (let i = tails.length ? tails[tails.length - 1]! : -1; i !== -1; i = prev[i]!) keep.add(i);
-  return keep;
-}
-
 interface Candidate {
   a: number;
   b: number;
@@ -139,7 +120,8 @@ interface Candidate {
 
 /**
  * Pairs A's paragraphs with B's: `identical` when the normalised words are the same, `near` when
- * their shingle Jaccard reaches `paragraphJaccard` and their word edit similarity reaches
+ * their shingle Jaccard reaches `paragraphJaccard` (or the pair is listed in `evidence`, e.g.
+ * because a near passage matches words across it) and their word edit similarity reaches
  * `paragraphEditSimilarity` (for pairs too long to edit-compare, Jaccard alone decides).
  * Each paragraph is used at most once; the best pairs are taken first. Paragraphs may move:
  * pairs outside the longest in-order chain are flagged `moved`. Paragraphs without words are
@@ -152,7 +134,12 @@ interface Candidate {
  * });
  * ```
  */
-export function alignParagraphs(a: AlignSide, b: AlignSide, options: AlignOptions): ParagraphAlignment {
+export function alignParagraphs(
+  a: AlignSide,
+  b: AlignSide,
+  options: AlignOptions,
+  evidence: Iterable<readonly [number, number]> = [],
+): ParagraphAlignment {
   const wordsOf = (side: AlignSide, p: Paragraph) => side.ids.subarray(p.firstToken, p.endToken);
   const setsOf = (side: AlignSide) =>
     side.paragraphs.map((p) =>
@@ -173,12 +160,18 @@ export function alignParagraphs(a: AlignSide, b: AlignSide, options: AlignOption
   const candidates: Candidate[] = [];
   const nA = Math.max(1, a.paragraphs.length);
   const nB = Math.max(1, b.paragraphs.length);
+  const evidenced = new Map<number, Set<number>>();
+  for (const [p, q] of evidence) {
+    if (!evidenced.has(p)) evidenced.set(p, new Set());
+    evidenced.get(p)!.add(q);
+  }
   setsA.forEach((set, p) => {
     const shared = new Map<number, number>();
+    for (const q of evidenced.get(p) ?? []) shared.set(q, 0);
     for (const h of set) for (const q of index.get(h) ?? []) shared.set(q, (shared.get(q) ?? 0) + 1);
     for (const [q, count] of shared) {
-      const similarity = count / (set.length + setsB[q]!.length - count);
-      if (similarity < options.paragraphJaccard) continue;
+      const similarity = count / (set.length + setsB[q]!.length - count || 1);
+      if (similarity < options.paragraphJaccard && !evidenced.get(p)?.has(q)) continue;
       const wa = wordsOf(a, a.paragraphs[p]!);
       const wb = wordsOf(b, b.paragraphs[q]!);
       const drift = Math.abs(p / nA - q / nB);

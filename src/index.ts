@@ -31,11 +31,21 @@ export {
   signatureToBytes,
   standardError,
 } from './minhash.js';
+export type { DiffOp, DiffStep, NearMatch, NearOptions, NearSide } from './near.js';
+export { findNearPassages } from './near.js';
 export type { CompareOptions, ResolvedCompareOptions } from './options.js';
 export { defaultCompareOptions, resolveCompareOptions } from './options.js';
 export type { SharedRuns, WordRun } from './passages.js';
 export { findSharedRuns } from './passages.js';
-export type { ParagraphPair, Passage, PerText, Report } from './report/compare.js';
+export type {
+  NearPassage,
+  ParagraphPair,
+  Passage,
+  PerText,
+  Report,
+  VerbatimPassage,
+  WordDiffStep,
+} from './report/compare.js';
 export { compare, REPORT_SCHEMA } from './report/compare.js';
 export type { TextFormatOptions } from './report/format.js';
 export { formatJson, formatText } from './report/format.js';
@@ -43,5 +53,6 @@ export type { Shingles } from './shingle.js';
 export { DEFAULT_SHINGLE_SIZE, shingle, shingleSpan, uniqueSorted } from './shingle.js';
 export type { SignatureOptions } from './signature.js';
 export { signature } from './signature.js';
+export { ENGLISH_STOP_WORDS } from './stopwords.js';
 export type { Paragraph, Range, Tokens } from './text.js';
 export { normalizeText, segmentParagraphs, tokenize } from './text.js';

@@ -22,6 +22,27 @@ export interface CompareOptions {
   paragraphJaccard?: number;
   /** Least word edit similarity that confirms a `near` paragraph pair, in 0..1. @default 0.45 */
   paragraphEditSimilarity?: number;
+  /**
+   * Which passages to report: `"verbatim"`, exact shared runs only; `"near"`, those and the
+   * passages shared with edits (`kind: "near"`, found by {@link findNearPassages}). @default "near"
+   */
+  mode?: 'verbatim' | 'near';
+  /** Near passages: words in an exact seed, an integer ≥ 2. @default 3 */
+  nearSeedWords?: number;
+  /** Near passages: content words in a loose (order-free) seed, an integer ≥ 2. @default 3 */
+  nearLooseWords?: number;
+  /** Near passages: most words between two seeds of one passage, an integer ≥ 0. @default 12 */
+  nearMaxGap?: number;
+  /** Near passages: fewest words on each side, an integer ≥ 1. @default 12 */
+  nearMinWords?: number;
+  /** Near passages: least share of words covered by seeds (on the sparser side), in 0..1. @default 0.4 */
+  nearMinDensity?: number;
+  /**
+   * Stop words for the near passages' seeds: `"en"` ({@link ENGLISH_STOP_WORDS}), `"none"`, or
+   * your own list (normalised like the texts). Exact seeds made only of stop words are ignored and
+   * loose seeds skip them. @default "en"
+   */
+  stopWords?: 'en' | 'none' | readonly string[];
 }
 
 /** {@link CompareOptions} with every default filled in. */
@@ -43,21 +64,39 @@ export const defaultCompareOptions: Readonly<ResolvedCompareOptions> = Object.fr
   maxRepeats: 100,
   paragraphJaccard: 0.1,
   paragraphEditSimilarity: 0.45,
+  mode: 'near',
+  nearSeedWords: 3,
+  nearLooseWords: 3,
+  nearMaxGap: 12,
+  nearMinWords: 12,
+  nearMinDensity: 0.4,
+  stopWords: 'en',
 });
 
-type Check = (v: number) => boolean;
+type Check = (v: unknown) => boolean;
 const integerIn =
   (lo: number, hi: number): Check =>
   (v) =>
-    Number.isInteger(v) && v >= lo && v <= hi;
+    typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+const fraction: Check = (v) => typeof v === 'number' && v >= 0 && v <= 1;
 const rules: Record<keyof ResolvedCompareOptions, [Check, string]> = {
   shingleSize: [integerIn(1, 1000), 'an integer in 1..1000'],
   numPerm: [integerIn(1, 0xffff), 'an integer in 1..65535'],
   seed: [integerIn(0, 0xffffffff), 'an integer in 0..4294967295'],
   minWords: [integerIn(1, Number.MAX_SAFE_INTEGER), 'an integer ≥ 1'],
   maxRepeats: [integerIn(0, Number.MAX_SAFE_INTEGER), 'an integer ≥ 0 (0: no limit)'],
-  paragraphJaccard: [(v) => v >= 0 && v <= 1, 'a number in 0..1'],
-  paragraphEditSimilarity: [(v) => v >= 0 && v <= 1, 'a number in 0..1'],
+  paragraphJaccard: [fraction, 'a number in 0..1'],
+  paragraphEditSimilarity: [fraction, 'a number in 0..1'],
+  mode: [(v) => v === 'verbatim' || v === 'near', '"verbatim" or "near"'],
+  nearSeedWords: [integerIn(2, 1000), 'an integer in 2..1000'],
+  nearLooseWords: [integerIn(2, 1000), 'an integer in 2..1000'],
+  nearMaxGap: [integerIn(0, Number.MAX_SAFE_INTEGER), 'an integer ≥ 0'],
+  nearMinWords: [integerIn(1, Number.MAX_SAFE_INTEGER), 'an integer ≥ 1'],
+  nearMinDensity: [fraction, 'a number in 0..1'],
+  stopWords: [
+    (v) => v === 'en' || v === 'none' || (Array.isArray(v) && v.every((w) => typeof w === 'string')),
+    '"en", "none" or an array of strings',
+  ],
 };
 
 /**
@@ -76,7 +115,7 @@ export function resolveCompareOptions(options: CompareOptions = {}): ResolvedCom
   for (const [name, value] of Object.entries(options)) {
     if (!(name in rules)) throw new NeardupError(`unknown option "${name}"`);
     const [ok, expected] = rules[name as keyof ResolvedCompareOptions];
-    if (value !== undefined && (typeof value !== 'number' || !ok(value)))
+    if (value !== undefined && !ok(value))
       throw new NeardupError(
         `option "${name}" must be ${expected}, got ${JSON.stringify(value) ?? String(value)}`,
       );

@@ -21,10 +21,11 @@ const plantedCaseArb: fc.Arbitrary<PlantedPair & { minWords: number }> = fc
   .integer({ min: 3, max: 10 })
   .chain((minWords) => plantedPairArb({ minWords }).map((pair) => ({ ...pair, minWords })));
 
-const expectRangeIn = (r: Range, text: string) => {
+const expectRangeIn = (r: Range, text: string, mayBeEmpty = false) => {
   expect(Number.isInteger(r.start) && Number.isInteger(r.end)).toBe(true);
   expect(r.start).toBeGreaterThanOrEqual(0);
-  expect(r.start).toBeLessThan(r.end);
+  if (mayBeEmpty) expect(r.start).toBeLessThanOrEqual(r.end);
+  else expect(r.start).toBeLessThan(r.end);
   expect(r.end).toBeLessThanOrEqual(text.length);
 };
 
@@ -33,22 +34,60 @@ const tokenAt = (t: Tokens, offset: number) => t.starts.indexOf(offset);
 
 /** Report invariants that hold for any two texts. */
 function checkReport(report: Report, a: string, b: string, minWords: number) {
-  for (const p of report.passages) {
+  // A passage runs from its first word's first character to its last word's last one.
+  const edges = (t: string) => [SPACE.test(t.at(0)!), SPACE.test(t.at(-1)!)];
+  const wordsIn = (text: string, r: Range) => tokenize(text.slice(r.start, r.end)).words;
+  report.passages.forEach((p, index) => {
     expectRangeIn(p.a, a);
     expectRangeIn(p.b, b);
-    expect(p.kind).toBe('verbatim');
     expect(p.text).toBe(a.slice(p.a.start, p.a.end));
-    const wordsA = tokenize(a.slice(p.a.start, p.a.end)).words;
-    const wordsB = tokenize(b.slice(p.b.start, p.b.end)).words;
+    const wordsA = wordsIn(a, p.a);
+    const wordsB = wordsIn(b, p.b);
     expect(p.words).toBe(wordsA.length);
-    expect(wordsA).toEqual(wordsB);
-    expect(p.words).toBeGreaterThanOrEqual(minWords);
-    // A passage runs from its first word's first character to its last word's last one.
-    const edges = (t: string) => [SPACE.test(t.at(0)!), SPACE.test(t.at(-1)!)];
     expect({ text: p.text, edges: edges(p.text) }).toEqual({ text: p.text, edges: [false, false] });
     const textB = b.slice(p.b.start, p.b.end);
     expect({ textB, edges: edges(textB) }).toEqual({ textB, edges: [false, false] });
-  }
+    if (p.kind === 'verbatim') {
+      expect(wordsA).toEqual(wordsB);
+      expect(p.words).toBeGreaterThanOrEqual(minWords);
+      return;
+    }
+    expect(p.kind).toBe('near');
+    expect(p.textB).toBe(textB);
+    expect(p.wordsB).toBe(wordsB.length);
+    // The diff's steps partition both sides' words, in order; equal steps hold equal words.
+    const stepsA: string[] = [];
+    const stepsB: string[] = [];
+    let equal = 0;
+    let [atA, atB] = [p.a.start, p.b.start];
+    for (const step of p.diff) {
+      expectRangeIn(step.a, a, true);
+      expectRangeIn(step.b, b, true);
+      expect(step.a.start).toBeGreaterThanOrEqual(atA);
+      expect(step.b.start).toBeGreaterThanOrEqual(atB);
+      [atA, atB] = [step.a.end, step.b.end];
+      const [wa, wb] = [wordsIn(a, step.a), wordsIn(b, step.b)];
+      expect(wa.length === 0).toBe(step.op === 'insert');
+      expect(wb.length === 0).toBe(step.op === 'delete');
+      if (step.op === 'equal') {
+        expect(wa).toEqual(wb);
+        equal += wa.length;
+      }
+      stepsA.push(...wa);
+      stepsB.push(...wb);
+    }
+    expect([atA, atB]).toEqual([p.a.end, p.b.end]);
+    expect(stepsA).toEqual(wordsA);
+    expect(stepsB).toEqual(wordsB);
+    expect(p.similarity).toBeCloseTo((2 * equal) / (wordsA.length + wordsB.length), 12);
+    for (const v of p.verbatim) {
+      const inner = report.passages[v]!;
+      expect(inner.kind).toBe('verbatim');
+      expect(p.a.start <= inner.a.start && inner.a.end <= p.a.end).toBe(true);
+      expect(p.b.start <= inner.b.start && inner.b.end <= p.b.end).toBe(true);
+    }
+    expect(p.verbatim.every((v) => v !== index)).toBe(true);
+  });
   // Documented order: by start in A, then in B.
   for (let i = 1; i < report.passages.length; i++) {
     const [x, y] = [report.passages[i - 1]!, report.passages[i]!];
@@ -222,6 +261,7 @@ describe('compare() properties', () => {
             const [ia, ib] = [tokenAt(ta, run.a.start), tokenAt(tb, run.b.start)];
             const found = report.passages.some(
               (p) =>
+                p.kind === 'verbatim' &&
                 p.a.start <= run.a.start &&
                 run.a.end <= p.a.end &&
                 p.b.start <= run.b.start &&

@@ -12,7 +12,8 @@ const report = compare(A, B);
 
 const sliceA = (p: Passage) => A.slice(p.a.start, p.a.end);
 const sliceB = (p: Passage) => B.slice(p.b.start, p.b.end);
-const withText = (r: Report, text: string) => r.passages.filter((p) => sliceA(p) === text);
+const verbatimOf = (r: Report) => r.passages.filter((p) => p.kind === 'verbatim');
+const withText = (r: Report, text: string) => verbatimOf(r).filter((p) => sliceA(p) === text);
 const occurrences = (text: string, phrase: string) => {
   const at: number[] = [];
   for (let i = text.indexOf(phrase); i !== -1; i = text.indexOf(phrase, i + 1)) at.push(i);
@@ -56,9 +57,11 @@ describe('seeds: passages shared verbatim', () => {
     const phrase = 'Mr Putin and Mr Kim will meet in the far eastern Russian city of Vladivostok';
     const inA = occurrences(A, phrase);
     expect(inA).toHaveLength(2);
-    const starts = report.passages.filter((p) => sliceA(p).startsWith(phrase)).map((p) => p.a.start);
+    const starts = verbatimOf(report)
+      .filter((p) => sliceA(p).startsWith(phrase))
+      .map((p) => p.a.start);
     expect(starts.sort((x, y) => x - y)).toEqual(inA);
-    for (const p of report.passages.filter((q) => sliceA(q).startsWith(phrase)))
+    for (const p of verbatimOf(report).filter((q) => sliceA(q).startsWith(phrase)))
       expect(p.b.start).toBe(B.indexOf(phrase));
   });
 
@@ -70,7 +73,7 @@ describe('seeds: passages shared verbatim', () => {
     for (const a of inA)
       for (const b of inB) {
         // The pair lies in one passage, on the same diagonal (same offset into the passage).
-        const holder = report.passages.filter(
+        const holder = verbatimOf(report).filter(
           (p) =>
             p.a.start <= a &&
             a + phrase.length <= p.a.end &&
@@ -116,9 +119,84 @@ describe('seeds: passages shared verbatim', () => {
         while (i + n < wa.length && j + n < wb.length && wa[i + n]!.w === wb[j + n]!.w) n++;
         if (n >= 8) runs.push(`${wa[i]!.start}-${wa[i + n - 1]!.end}/${wb[j]!.start}-${wb[j + n - 1]!.end}`);
       }
-    const reported = report.passages.map((p) => `${p.a.start}-${p.a.end}/${p.b.start}-${p.b.end}`);
+    const reported = verbatimOf(report).map((p) => `${p.a.start}-${p.a.end}/${p.b.start}-${p.b.end}`);
     expect(reported.sort()).toEqual(runs.sort());
     expect(reported).toHaveLength(13);
+  });
+});
+
+describe('seeds: passages shared with edits (near)', () => {
+  const near = report.passages.filter((p) => p.kind === 'near');
+  const line = (text: string, start: string) => text.split('\n').find((l) => l.startsWith(start))!;
+  const lines = (text: string, from: string, count: number) => {
+    const all = text.split('\n');
+    const i = all.findIndex((l) => l.startsWith(from));
+    return all.slice(i, i + count).join('\n');
+  };
+  /** The near passages whose ranges hold `inA` in A and `inB` in B. */
+  const holding = (inA: string, inB: string) => {
+    const [a, b] = [A.indexOf(inA), B.indexOf(inB)];
+    expect([a, b]).not.toContain(-1);
+    return near.filter(
+      (p) => p.a.start <= a && a + inA.length <= p.a.end && p.b.start <= b && b + inB.length <= p.b.end,
+    );
+  };
+  const diffText = (p: (typeof near)[number]) =>
+    p.diff.map((d) => `${d.op}:${A.slice(d.a.start, d.a.end)}|${B.slice(d.b.start, d.b.end)}`);
+
+  it('reports the lede as one near passage, its two verbatim runs inside', () => {
+    // A passage runs from its first word to its last: the lede without its full stop.
+    const ledeA = line(A, "Russia's president and North").replace(/\.$/, '');
+    const ledeB = line(B, "Russia's president and North").replace(/\.$/, '');
+    const [p, ...rest] = holding(ledeA, ledeB);
+    expect(rest).toHaveLength(0);
+    expect([p!.text, p!.textB]).toEqual([ledeA, ledeB]);
+    expect(diffText(p!)).toContain('replace:tensions|issue');
+    expect(diffText(p!)).toContain('insert:|the');
+    expect(p!.verbatim.map((i) => report.passages[i]!.text)).toEqual([
+      "Russia's president and North Korea's leader will discuss",
+      'on the Korean peninsula when they meet in Vladivostok',
+    ]);
+  });
+
+  it('reports the trade paragraph inside one near passage, with "Kremlin adviser Yuri" → "Mr"', () => {
+    const tradeA = line(A, 'Kremlin adviser Yuri Ushakov');
+    const tradeB = line(B, 'Mr Ushakov said');
+    const [p, ...rest] = holding(tradeA.replace(/\.$/, ''), tradeB.replace(/\.$/, ''));
+    expect(rest).toHaveLength(0);
+    expect(diffText(p!)).toContain('replace:Kremlin adviser Yuri|Mr');
+    expect(p!.similarity).toBeGreaterThan(0.9);
+    const inside = p!.verbatim.map((i) => report.passages[i]!.text);
+    expect(inside).toContain(
+      "Ushakov said Russia's bilateral trade with North Korea fell by more than 56% last year because of sanctions against Pyongyang",
+    );
+  });
+
+  it('reports each caption block as one near passage', () => {
+    const vladivostok = holding(
+      lines(A, 'Vladimir Putin and Kim Jong Un to meet in Russian', 2),
+      lines(B, 'Vladimir Putin and Kim Jong Un to meet in Russian', 2),
+    );
+    expect(vladivostok).toHaveLength(1);
+    expect(diffText(vladivostok[0]!).at(-1)).toBe('replace:be meeting for the first time|on Thursday');
+    const mrPutin = holding(
+      lines(A, 'Mr Putin and Mr Kim will meet', 2),
+      lines(B, 'Mr Putin and Mr Kim will meet', 2),
+    );
+    expect(mrPutin).toHaveLength(1);
+  });
+
+  it('claims no other near passage', () => {
+    expect(near).toHaveLength(4);
+    for (const p of near) expect(p.similarity).toBeGreaterThan(0.6);
+  });
+
+  it('keeps mode "verbatim" to the exact runs, the same ones', () => {
+    const exact = compare(A, B, { mode: 'verbatim' });
+    expect(exact.passages).toEqual(verbatimOf(exact));
+    const strip = (p: Passage) => [p.a, p.b, p.words];
+    expect(exact.passages.map(strip)).toEqual(verbatimOf(report).map(strip));
+    expect(exact.coverage.b).toBeLessThan(report.coverage.b);
   });
 });
 

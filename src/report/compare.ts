@@ -3,16 +3,25 @@
 import { alignParagraphs, type PairKind } from '../align.js';
 import { NeardupError } from '../errors.js';
 import { estimateJaccard, exactJaccard, minhash, standardError } from '../minhash.js';
+import { type DiffOp, type DiffStep, findNearPassages, type NearMatch } from '../near.js';
 import { type CompareOptions, type ResolvedCompareOptions, resolveCompareOptions } from '../options.js';
 import { findSharedRuns, type WordRun } from '../passages.js';
 import { shingle } from '../shingle.js';
-import { type Paragraph, type Range, segmentParagraphs, type Tokens, tokenize } from '../text.js';
+import { ENGLISH_STOP_WORDS } from '../stopwords.js';
+import {
+  normalizeText,
+  type Paragraph,
+  type Range,
+  segmentParagraphs,
+  type Tokens,
+  tokenize,
+} from '../text.js';
 
 /** The schema tag of reports this version writes. */
 export const REPORT_SCHEMA = 'neardup.report/1';
 
-/** A passage the two texts share. */
-export interface Passage {
+/** A passage both texts have word for word (the same normalised words on both sides). */
+export interface VerbatimPassage {
   /** `verbatim`: both sides have the same normalised words. */
   kind: 'verbatim';
   /** Range in A, from the first word's first character to the last word's last. */
@@ -24,6 +33,51 @@ export interface Passage {
   /** The passage as it stands in A: `A.slice(a.start, a.end)`. */
   text: string;
 }
+
+/**
+ * One step of a near passage's word diff. `a` and `b` hold the step's words in each text (from
+ * the first word's start to the last word's end); the side without words gets an empty range
+ * at the point where the other side's words go.
+ */
+export interface WordDiffStep {
+  /** `equal` (same words), `delete` (words only in A), `insert` (only in B), `replace` (A's words replaced by B's). */
+  op: DiffOp;
+  /** The step's words in A (empty for `insert`). */
+  a: Range;
+  /** The step's words in B (empty for `delete`). */
+  b: Range;
+}
+
+/**
+ * A passage both texts share with edits (words cut, added, swapped or reordered), found by
+ * {@link findNearPassages}. The verbatim runs inside it stay in the report as their own
+ * passages; `verbatim` lists them.
+ */
+export interface NearPassage {
+  /** `near`: the two sides are edited versions of one passage. */
+  kind: 'near';
+  /** Range in A, from the first word's first character to the last word's last. */
+  a: Range;
+  /** Range in B, likewise. */
+  b: Range;
+  /** Number of words in A's range. */
+  words: number;
+  /** Number of words in B's range. */
+  wordsB: number;
+  /** The passage as it stands in A: `A.slice(a.start, a.end)`. */
+  text: string;
+  /** The passage as it stands in B: `B.slice(b.start, b.end)`. */
+  textB: string;
+  /** 2 · (words the diff finds equal) / (words + wordsB), 0..1. */
+  similarity: number;
+  /** The word diff from A's side to B's, in order; every range slices its text's words. */
+  diff: WordDiffStep[];
+  /** Indices into {@link Report.passages} of the verbatim passages inside this one (in both texts). */
+  verbatim: number[];
+}
+
+/** A passage the two texts share: word for word, or with edits. */
+export type Passage = VerbatimPassage | NearPassage;
 
 /** A paragraph of A paired with a paragraph of B. */
 export interface ParagraphPair {
@@ -69,13 +123,13 @@ export interface Report {
     /** Standard error of the estimate, √(J(1−J)/numPerm) at the estimated J. */
     standardError: number;
   };
-  /** Share of each text's words that lie inside a shared passage, 0..1. */
+  /** Share of each text's words that lie inside a shared passage (verbatim or near), 0..1. */
   coverage: PerText<number>;
   /** Paired paragraphs, in A's order. */
   paragraphs: ParagraphPair[];
   /** Paragraphs of each text left unpaired. */
   unmatched: PerText<Range[]>;
-  /** Shared passages, ordered by their start in A, then in B. */
+  /** Shared passages, ordered by their start in A, then in B (a verbatim passage before a near one at the same place). */
   passages: Passage[];
   /** Notes on limits that applied to this comparison (empty when none did). */
   warnings: string[];
@@ -100,11 +154,21 @@ function internWords(a: Tokens, b: Tokens): [Uint32Array, Uint32Array] {
   return [ids(a), ids(b)];
 }
 
-/** Share of a text's words inside at least one run (runs overlap when a text repeats itself). */
-function coverage(wordCount: number, runs: readonly WordRun[], side: 'a' | 'b'): number {
+/** A passage as token ranges `[a, aEnd)` in A and `[b, bEnd)` in B. */
+interface TokenSpan {
+  a: number;
+  aEnd: number;
+  b: number;
+  bEnd: number;
+}
+
+const spanOfRun = (r: WordRun): TokenSpan => ({ a: r.a, aEnd: r.a + r.length, b: r.b, bEnd: r.b + r.length });
+
+/** Share of a text's words inside at least one span (spans overlap when a text repeats itself). */
+function coverage(wordCount: number, spans: readonly TokenSpan[], side: 'a' | 'b'): number {
   if (wordCount === 0) return 0;
   const covered = new Uint8Array(wordCount);
-  for (const r of runs) covered.fill(1, r[side], r[side] + r.length);
+  for (const s of spans) covered.fill(1, s[side], side === 'a' ? s.aEnd : s.bEnd);
   let n = 0;
   for (const c of covered) n += c;
   return n / wordCount;
@@ -112,9 +176,77 @@ function coverage(wordCount: number, runs: readonly WordRun[], side: 'a' | 'b'):
 
 const rangeOf = (p: Paragraph): Range => ({ start: p.start, end: p.end });
 
+/** The text's range from token `from` to token `to` (exclusive), or an empty range at `at` when from = to. */
+function tokenRange(t: Tokens, from: number, to: number, at = 0): Range {
+  return from < to ? { start: t.starts[from]!, end: t.ends[to - 1]! } : { start: at, end: at };
+}
+
+/** A near passage's diff steps as character ranges; a side without words sits where the previous step ended. */
+function diffRanges(
+  steps: readonly DiffStep[],
+  ta: Tokens,
+  tb: Tokens,
+  atA: number,
+  atB: number,
+): WordDiffStep[] {
+  return steps.map((s) => {
+    const a = tokenRange(ta, s.a, s.aEnd, atA);
+    const b = tokenRange(tb, s.b, s.bEnd, atB);
+    atA = a.end;
+    atB = b.end;
+    return { op: s.op, a, b };
+  });
+}
+
+function stopFlags(tokens: Tokens, stopWords: ResolvedCompareOptions['stopWords']): Uint8Array {
+  const list =
+    stopWords === 'en' ? ENGLISH_STOP_WORDS : stopWords === 'none' ? [] : stopWords.map(normalizeText);
+  const stop = new Set(list);
+  return Uint8Array.from(tokens.words, (w) => (stop.has(w) ? 1 : 0));
+}
+
+/** For each token, the first token and one past the last token of its line (a paragraph can hold several lines). */
+function lineBounds(tokens: Tokens) {
+  const start = new Int32Array(tokens.length);
+  const end = new Int32Array(tokens.length);
+  let first = 0;
+  for (let i = 1; i <= tokens.length; i++) {
+    if (i < tokens.length && !/[\n\r]/.test(tokens.source.slice(tokens.ends[i - 1]!, tokens.starts[i]!)))
+      continue;
+    start.fill(first, first, i);
+    end.fill(i, first, i);
+    first = i;
+  }
+  return { start, end };
+}
+
+/** Index of the paragraph holding token `i` (paragraphs are in order and hold disjoint token ranges). */
+function paragraphOf(paragraphs: readonly Paragraph[], i: number): number {
+  let lo = 0;
+  let hi = paragraphs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (paragraphs[mid]!.firstToken <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** Paragraph pairs that a near passage's equal words connect: evidence for the paragraph alignment. */
+function* nearEvidence(
+  matches: readonly NearMatch[],
+  paragraphsA: readonly Paragraph[],
+  paragraphsB: readonly Paragraph[],
+): Generator<[number, number]> {
+  for (const m of matches)
+    for (const step of m.diff)
+      if (step.op === 'equal') yield [paragraphOf(paragraphsA, step.a), paragraphOf(paragraphsB, step.b)];
+}
+
 /**
  * Compares two texts: their similarity, every passage they share verbatim (at least `minWords`
- * words, with offsets into both) and how their paragraphs align.
+ * words, with offsets into both), the passages they share with edits (`mode: "near"`, the
+ * default) and how their paragraphs align.
  *
  * Offsets are UTF-16 code unit indices into the strings as given (a leading byte-order mark
  * counts), so `a.slice(p.a.start, p.a.end)` is always the passage's text in A.
@@ -129,7 +261,7 @@ const rangeOf = (p: Paragraph): Range => ({ start: p.start, end: p.end });
  * import { compare } from 'neardup';
  *
  * const report = compare(articleA, articleB);
- * for (const p of report.passages) console.log(p.words, p.text);
+ * for (const p of report.passages) console.log(p.kind, p.words, p.text);
  * console.log(report.similarity.estimated, report.coverage.b);
  * ```
  */
@@ -146,27 +278,36 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
   const minhashOptions = { numPerm: opts.numPerm, seed: opts.seed };
   const estimated = estimateJaccard(minhash(shinglesA, minhashOptions), minhash(shinglesB, minhashOptions));
 
+  const { runs, skippedSeeds } = findSharedRuns(idsA, idsB, opts.minWords, opts.maxRepeats);
+  const verbatimSpans = runs.map(spanOfRun);
+  const verbatimKeys = new Set(verbatimSpans.map((s) => `${s.a} ${s.aEnd} ${s.b} ${s.bEnd}`));
   const paragraphsA = segmentParagraphs(tokensA);
   const paragraphsB = segmentParagraphs(tokensB);
+  const nearMatches =
+    opts.mode === 'near'
+      ? findNearPassages(
+          { ids: idsA, stop: stopFlags(tokensA, opts.stopWords), lines: lineBounds(tokensA) },
+          { ids: idsB, stop: stopFlags(tokensB, opts.stopWords), lines: lineBounds(tokensB) },
+          {
+            seedWords: opts.nearSeedWords,
+            looseWords: opts.nearLooseWords,
+            maxGap: opts.nearMaxGap,
+            minWords: opts.nearMinWords,
+            minDensity: opts.nearMinDensity,
+            maxRepeats: opts.maxRepeats,
+          },
+          // A near passage that is exactly a verbatim run adds nothing.
+        ).filter((m) => !verbatimKeys.has(`${m.a} ${m.aEnd} ${m.b} ${m.bEnd}`))
+      : [];
+
   const alignment = alignParagraphs(
     { paragraphs: paragraphsA, ids: idsA, hashes: tokensA.hashes },
     { paragraphs: paragraphsB, ids: idsB, hashes: tokensB.hashes },
     opts,
+    nearEvidence(nearMatches, paragraphsA, paragraphsB),
   );
 
-  const { runs, skippedSeeds } = findSharedRuns(idsA, idsB, opts.minWords, opts.maxRepeats);
-  const passages = runs.map((r): Passage => {
-    const start = tokensA.starts[r.a]!;
-    const end = tokensA.ends[r.a + r.length - 1]!;
-    return {
-      kind: 'verbatim',
-      a: { start, end },
-      b: { start: tokensB.starts[r.b]!, end: tokensB.ends[r.b + r.length - 1]! },
-      words: r.length,
-      text: a.slice(start, end),
-    };
-  });
-
+  const passages = assemblePassages(a, b, tokensA, tokensB, verbatimSpans, nearMatches);
   const warnings: string[] = [];
   if (skippedSeeds > 0)
     warnings.push(
@@ -174,6 +315,7 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
         'and did not start passages; set maxRepeats higher (or 0 for no limit) to search them',
     );
 
+  const allSpans = [...verbatimSpans, ...nearMatches];
   return {
     schema: REPORT_SCHEMA,
     options: opts,
@@ -184,8 +326,8 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
       standardError: standardError(estimated, opts.numPerm),
     },
     coverage: {
-      a: coverage(tokensA.length, runs, 'a'),
-      b: coverage(tokensB.length, runs, 'b'),
+      a: coverage(tokensA.length, allSpans, 'a'),
+      b: coverage(tokensB.length, allSpans, 'b'),
     },
     paragraphs: alignment.pairs.map((p) => ({
       a: rangeOf(paragraphsA[p.a]!),
@@ -202,4 +344,60 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
     passages,
     warnings,
   };
+}
+
+/** Verbatim and near passages in report order, each near passage listing the verbatim ones inside it. */
+function assemblePassages(
+  a: string,
+  b: string,
+  tokensA: Tokens,
+  tokensB: Tokens,
+  verbatim: readonly TokenSpan[],
+  near: readonly NearMatch[],
+): Passage[] {
+  type Entry = { span: TokenSpan; near?: NearMatch };
+  const entries: Entry[] = [
+    ...verbatim.map((span) => ({ span })),
+    ...near.map((m) => ({ span: m, near: m })),
+  ];
+  entries.sort(
+    (x, y) =>
+      x.span.a - y.span.a ||
+      x.span.b - y.span.b ||
+      Number(x.near !== undefined) - Number(y.near !== undefined) ||
+      x.span.aEnd - y.span.aEnd ||
+      x.span.bEnd - y.span.bEnd,
+  );
+  // Verbatim passages by start in A, for the containment lookup.
+  const verbatimAt = entries.flatMap((e, index) => (e.near ? [] : [{ span: e.span, index }]));
+  return entries.map(({ span, near: m }): Passage => {
+    const ra = tokenRange(tokensA, span.a, span.aEnd);
+    const rb = tokenRange(tokensB, span.b, span.bEnd);
+    const text = a.slice(ra.start, ra.end);
+    if (!m) return { kind: 'verbatim', a: ra, b: rb, words: span.aEnd - span.a, text };
+    let lo = 0;
+    let hi = verbatimAt.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (verbatimAt[mid]!.span.a < m.a) lo = mid + 1;
+      else hi = mid;
+    }
+    const inside: number[] = [];
+    for (let k = lo; k < verbatimAt.length && verbatimAt[k]!.span.a < m.aEnd; k++) {
+      const v = verbatimAt[k]!.span;
+      if (v.aEnd <= m.aEnd && v.b >= m.b && v.bEnd <= m.bEnd) inside.push(verbatimAt[k]!.index);
+    }
+    return {
+      kind: 'near',
+      a: ra,
+      b: rb,
+      words: m.aEnd - m.a,
+      wordsB: m.bEnd - m.b,
+      text,
+      textB: b.slice(rb.start, rb.end),
+      similarity: m.similarity,
+      diff: diffRanges(m.diff, tokensA, tokensB, ra.start, rb.start),
+      verbatim: inside,
+    };
+  });
 }
