@@ -49,6 +49,8 @@ export type {
 export { compare, REPORT_SCHEMA } from './report/compare.js';
 export type { TextFormatOptions } from './report/format.js';
 export { formatJson, formatText } from './report/format.js';
+export type { HtmlFormatOptions } from './report/html.js';
+export { formatHtml } from './report/html.js';
 export type { Shingles } from './shingle.js';
 export { DEFAULT_SHINGLE_SIZE, shingle, shingleSpan, uniqueSorted } from './shingle.js';
 export type { SignatureOptions } from './signature.js';

@@ -132,7 +132,7 @@ describe('neardup compare', () => {
 
   it.each([
     [['compare', seedA], /compare takes two files, got 1/],
-    [['compare', seedA, seedB, '--format', 'xml'], /--format must be json or text, got "xml"/],
+    [['compare', seedA, seedB, '--format', 'xml'], /--format must be json, text or html, got "xml"/],
     [['compare', seedA, seedB, '--min-words', 'eight'], /--min-words must be a whole number, got "eight"/],
     [['compare', seedA, seedB, '--min-words', '0'], /--min-words must be an integer ≥ 1, got 0/],
     [['compare', seedA, seedB, '--perms', '70000'], /--perms must be an integer in 1..65535, got 70000/],

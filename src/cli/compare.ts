@@ -1,7 +1,7 @@
 // `neardup compare A B`: read two files, compare them, print the report.
 
 import { parseArgs } from 'node:util';
-import { compare, formatJson, formatText } from '../index.js';
+import { compare, formatHtml, formatJson, formatText } from '../index.js';
 import { CliError } from './errors.js';
 import { readTextFile } from './read-text.js';
 
@@ -10,7 +10,7 @@ export const compareUsage = `Usage: neardup compare A B [options]
 Compare two text files: shared passages with line:column in both, paragraph map, similarity.
 
 Options:
-  --format json|text   output format (default: text)
+  --format FORMAT      text, json or html (one self-contained page); default: text
   --min-words N        shortest shared passage, in words (default: 8)
   --shingle K          words per shingle (default: 5)
   --perms N            MinHash permutations (default: 128)
@@ -45,8 +45,8 @@ export async function runCompare(args: string[]): Promise<string> {
       2,
     );
   const format = values.format ?? 'text';
-  if (format !== 'json' && format !== 'text')
-    throw new CliError(`--format must be json or text, got "${format}"`, 2);
+  if (format !== 'json' && format !== 'text' && format !== 'html')
+    throw new CliError(`--format must be json, text or html, got "${format}"`, 2);
   const options = {
     minWords: integer('min-words', values['min-words']),
     shingleSize: integer('shingle', values.shingle),
@@ -67,7 +67,9 @@ export async function runCompare(args: string[]): Promise<string> {
       2,
     );
   }
-  return format === 'json' ? formatJson(report) : formatText(report, a, b, { nameA: pathA, nameB: pathB });
+  const names = { nameA: pathA, nameB: pathB };
+  if (format === 'html') return formatHtml(report, a, b, names);
+  return format === 'json' ? formatJson(report) : formatText(report, a, b, names);
 }
 
 function parse(args: string[]) {
