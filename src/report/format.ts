@@ -1,7 +1,7 @@
 // Formatters: a report as JSON, or as a readable text view with line:column positions.
 
 import type { Range } from '../text.js';
-import type { Report } from './compare.js';
+import type { NearPassage, Report } from './compare.js';
 
 /**
  * A report as pretty-printed JSON (two-space indent, trailing newline).
@@ -57,12 +57,38 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
+/** Labels: `#1, #2 …` for verbatim passages, `N1, N2 …` for near ones, in report order. */
+function passageNumbers(report: Report): string[] {
+  let verbatim = 0;
+  let near = 0;
+  return report.passages.map((p) => (p.kind === 'near' ? `N${++near}` : `#${++verbatim}`));
+}
+
+/** A near passage as A's text with B's edits inline, wdiff style: `[-deleted-]{+inserted+}`. */
+function inlineDiff(p: NearPassage, a: string, b: string): string {
+  let out = '';
+  let at = p.a.start;
+  for (const step of p.diff) {
+    out += a.slice(at, step.a.start);
+    const inA = a.slice(step.a.start, step.a.end);
+    const inB = b.slice(step.b.start, step.b.end);
+    if (step.op === 'equal') out += inA;
+    else {
+      if (!inA && out && !/\s$/.test(out)) out += ' '; // an insertion between two words
+      out += `${inA ? `[-${inA}-]` : ''}${inB ? `{+${inB}+}` : ''}`;
+    }
+    at = step.a.end;
+  }
+  return out;
+}
+
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 const fixed = (x: number) => x.toFixed(3);
 
 /**
- * A report as plain text for people: similarity, coverage, each shared passage with its text and
- * its `line:column` range in both files, then the paragraph map. The texts are needed to turn
+ * A report as plain text for people: similarity, coverage, each near passage with B's edits
+ * inline (`[-deleted-]{+inserted+}`), each verbatim passage with its text, each with its
+ * `line:column` range in both files, then the paragraph map. The texts are needed to turn
  * offsets into lines and columns.
  *
  * @param report - from {@link compare}.
@@ -93,10 +119,27 @@ export function formatText(report: Report, a: string, b: string, options: TextFo
     `Coverage    ${percent(report.coverage.a)} of A and ${percent(report.coverage.b)} of B lie in shared passages`,
   );
   out.push('');
-  out.push(`Passages shared verbatim (≥ ${o.minWords} words): ${report.passages.length}`);
-  report.passages.forEach((p, i) => {
+  const numbers = passageNumbers(report);
+  const near = report.passages.filter((p) => p.kind === 'near');
+  if (o.mode === 'near') {
+    out.push(`Passages shared with edits: ${near.length}`);
+    for (const p of near) {
+      const inside = p.verbatim.map((v) => numbers[v]).join(', ');
+      out.push('');
+      out.push(
+        `  ${numbers[report.passages.indexOf(p)]}  ${p.words} / ${p.wordsB} words, similarity ${fixed(p.similarity)}` +
+          `   A ${span('a', p.a)}   B ${span('b', p.b)}${inside ? `   (verbatim inside: ${inside})` : ''}`,
+      );
+      out.push(wrap(inlineDiff(p, a, b), width, '      '));
+    }
     out.push('');
-    out.push(`  #${i + 1}  ${p.words} words   A ${span('a', p.a)}   B ${span('b', p.b)}`);
+  }
+  const verbatim = report.passages.filter((p) => p.kind === 'verbatim');
+  out.push(`Passages shared verbatim (≥ ${o.minWords} words): ${verbatim.length}`);
+  report.passages.forEach((p, i) => {
+    if (p.kind !== 'verbatim') return;
+    out.push('');
+    out.push(`  ${numbers[i]}  ${p.words} words   A ${span('a', p.a)}   B ${span('b', p.b)}`);
     out.push(wrap(p.text, width, '      '));
     const inB = b.slice(p.b.start, p.b.end);
     if (inB !== p.text) out.push(wrap(`(in B: ${inB})`, width, '      '));
