@@ -49,16 +49,32 @@ describe('neardup compare', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.schema).toBe('neardup.report/1');
-    expect(report.passages).toHaveLength(13);
+    const kinds = report.passages.map((p: { kind: string }) => p.kind);
+    expect([
+      kinds.filter((k: string) => k === 'verbatim').length,
+      kinds.filter((k: string) => k === 'near').length,
+    ]).toEqual([13, 4]);
     const a = readFileSync(seedA, 'utf8');
     for (const p of report.passages) expect(a.slice(p.a.start, p.a.end)).toBe(p.text);
     if (existsSync(checker)) {
       const check = spawnSync(process.execPath, [checker, file('seeds.json', r.stdout), seedA, seedB], {
         encoding: 'utf8',
       });
-      expect(check.stdout).toContain('ok: 13 passages');
+      expect(check.stdout).toContain('ok: 17 passages');
       expect(check.status).toBe(0);
     }
+  });
+
+  it('takes --mode: verbatim reports exact runs only, near adds edited passages', async () => {
+    const verbatim = JSON.parse(
+      (await run('compare', seedA, seedB, '--format', 'json', '--mode', 'verbatim')).stdout,
+    );
+    expect(verbatim.options.mode).toBe('verbatim');
+    expect(verbatim.passages.map((p: { kind: string }) => p.kind)).toEqual(Array(13).fill('verbatim'));
+    const text = (await run('compare', seedA, seedB, '--mode', 'near')).stdout;
+    expect(text).toContain('Passages shared with edits: 4');
+    expect(text).toContain('[-tensions-]{+issue+}');
+    expect(text).toContain('[-Kremlin adviser Yuri-]{+Mr+} Ushakov said');
   });
 
   it('passes its options to the library', async () => {
@@ -137,6 +153,7 @@ describe('neardup compare', () => {
     [['compare', seedA, seedB, '--min-words', '0'], /--min-words must be an integer ≥ 1, got 0/],
     [['compare', seedA, seedB, '--perms', '70000'], /--perms must be an integer in 1..65535, got 70000/],
     [['compare', seedA, seedB, '--bogus'], /Unknown option '--bogus'/],
+    [['compare', seedA, seedB, '--mode', 'fuzzy'], /--mode must be near or verbatim, got "fuzzy"/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('rejects bad usage %j with exit code 2', async (args, message) => {
     const r = await run(...args);

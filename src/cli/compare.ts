@@ -11,7 +11,9 @@ Compare two text files: shared passages with line:column in both, paragraph map,
 
 Options:
   --format FORMAT      text, json or html (one self-contained page); default: text
-  --min-words N        shortest shared passage, in words (default: 8)
+  --mode near|verbatim near: passages shared verbatim and with edits; verbatim: exact runs only
+                       (default: near)
+  --min-words N        shortest verbatim passage, in words (default: 8)
   --shingle K          words per shingle (default: 5)
   --perms N            MinHash permutations (default: 128)
   --seed N             MinHash seed (default: 1)
@@ -47,7 +49,11 @@ export async function runCompare(args: string[]): Promise<string> {
   const format = values.format ?? 'text';
   if (format !== 'json' && format !== 'text' && format !== 'html')
     throw new CliError(`--format must be json, text or html, got "${format}"`, 2);
+  const mode = (values.mode ?? 'near') as 'near' | 'verbatim';
+  if (mode !== 'near' && mode !== 'verbatim')
+    throw new CliError(`--mode must be near or verbatim, got "${mode}"`, 2);
   const options = {
+    mode,
     minWords: integer('min-words', values['min-words']),
     shingleSize: integer('shingle', values.shingle),
     numPerm: integer('perms', values.perms),
@@ -79,6 +85,7 @@ function parse(args: string[]) {
     strict: true,
     options: {
       format: { type: 'string' },
+      mode: { type: 'string' },
       'min-words': { type: 'string' },
       shingle: { type: 'string' },
       perms: { type: 'string' },

@@ -7,7 +7,7 @@ import { CliError } from './errors.js';
 const usage = `neardup ${version}: find near-duplicate text and show what two texts share
 
 Usage:
-  neardup compare A B [--format json|text|html] [--min-words N] [--shingle K] [--perms N]
+  neardup compare A B [--format json|text|html] [--mode near|verbatim] [--min-words N] [--shingle K] [--perms N]
   neardup --version
   neardup --help
 
