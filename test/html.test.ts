@@ -10,9 +10,16 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { compare, formatHtml, NeardupError, type Range, type Report } from '../src/index.js';
+import {
+  compare,
+  formatHtml,
+  NeardupError,
+  type NearPassage,
+  type Range,
+  type Report,
+} from '../src/index.js';
 import { fcParams, plantedPairArb } from './generators.js';
-import { type FixtureNearPassage, withNearPassages } from './near-fixtures.js';
+import { withParagraphNearPassages } from './near-fixtures.js';
 import { randomWord, rng } from './text-generators.js';
 
 const seedPathA = new URL('../seeds/kim-warm-feelings.txt', import.meta.url);
@@ -107,9 +114,6 @@ function column(html: string, side: Side): Column {
   return out;
 }
 
-/** The passages' ranges, read loosely (verbatim or near). */
-const ranges = (report: Report) => report.passages as unknown as { kind: string; a: Range; b: Range }[];
-
 /**
  * Checks the page against the report: each column's text is the input exactly; each passage is
  * covered, on each side, by segments that tile its range exactly (so their text is its slice),
@@ -133,7 +137,7 @@ function checkPage(html: string, report: Report, a: string, b: string): Record<S
         else bySegment.set(i, [s]);
       }
     }
-    ranges(report).forEach((p, i) => {
+    report.passages.forEach((p, i) => {
       const mine = bySegment.get(i) ?? [];
       if (mine.length === 0) problems.push(`${side}: passage ${i} has no segment`);
       let at = p[side].start;
@@ -151,7 +155,7 @@ function checkPage(html: string, report: Report, a: string, b: string): Record<S
     });
   }
   const rows = new Set([...html.matchAll(/<tr id="row(\d+)" data-go="\1"/g)].map((m) => Number(m[1])));
-  ranges(report).forEach((_, i) => {
+  report.passages.forEach((_, i) => {
     if (!rows.has(i)) problems.push(`passage ${i} has no table row`);
   });
   expect(problems).toEqual([]);
@@ -202,14 +206,15 @@ describe('formatHtml: escaping', () => {
 });
 
 describe('formatHtml: the seeds', () => {
-  const report = withNearPassages(compare(A, B), A, B);
+  const report = compare(A, B);
   const html = formatHtml(report, A, B, { nameA: 'kim.txt', nameB: 'putin.txt' });
   const cols = checkPage(html, report, A, B);
 
   it('highlights and links every passage on both sides, including the overlapping ones', () => {
+    expect(report.passages.filter((p) => p.kind === 'near').length).toBeGreaterThan(0);
     // "will meet in the far eastern Russian city of Vladivostok" is matched several times: its
     // segments link to each match and are marked as overlapping.
-    const kinds = ranges(report).map((p) => p.kind);
+    const kinds = report.passages.map((p) => p.kind);
     const overlapping = cols.a.segments.filter(
       (s) => s.passages.filter((i) => kinds[i] === 'verbatim').length > 1,
     );
@@ -263,7 +268,7 @@ describe('formatHtml: near passages', () => {
     words: 9,
     text: 'over the lazy dog near the old river bank',
   };
-  const near: FixtureNearPassage = {
+  const near: NearPassage = {
     kind: 'near',
     a: span(a, 'The', 'today'),
     b: span(b, 'The', 'bank'),
@@ -283,7 +288,7 @@ describe('formatHtml: near passages', () => {
     verbatim: [1],
   };
   const base = compare(a, b, { minWords: 9 });
-  const report = { ...base, passages: [near, verbatim] } as unknown as Report;
+  const report: Report = { ...base, passages: [near, verbatim] };
   const html = formatHtml(report, a, b);
   const cols = checkPage(html, report, a, b);
   const marked = (side: Side, cls: string) =>
@@ -328,9 +333,9 @@ describe('formatHtml: near passages', () => {
     expect(html).toContain('<td>0.867</td>');
   });
 
-  it('renders jsdiff-built near passages on the seeds with the same guarantees', () => {
-    const seeds = withNearPassages(compare(A, B), A, B);
-    const nears = ranges(seeds).filter((p) => p.kind === 'near') as unknown as FixtureNearPassage[];
+  it('renders near passages built by jsdiff on the seeds’ near paragraphs with the same guarantees', () => {
+    const seeds = withParagraphNearPassages(compare(A, B), A, B);
+    const nears = seeds.passages.filter((p) => p.kind === 'near');
     expect(nears.length).toBeGreaterThan(0);
     const page = formatHtml(seeds, A, B);
     const c = checkPage(page, seeds, A, B);
@@ -377,8 +382,10 @@ describe('formatHtml: overlaps and edge cases', () => {
   it('holds for planted pairs of random texts with tricky characters (property)', () => {
     fc.assert(
       fc.property(plantedPairArb({ minWords: 6 }), ({ a, b }) => {
-        const report = withNearPassages(compare(a, b, { minWords: 6 }), a, b);
+        const report = compare(a, b, { minWords: 6 });
         checkPage(formatHtml(report, a, b), report, a, b);
+        const built = withParagraphNearPassages(report, a, b);
+        checkPage(formatHtml(built, a, b), built, a, b);
       }),
       fcParams(60),
     );
@@ -430,8 +437,7 @@ describe('formatHtml: a megabyte pair', () => {
     const cols = checkPage(html, report, a, b);
     // Segments are bounded by the range boundaries (two per passage or diff step), not by characters.
     let boundaries = 0;
-    for (const p of report.passages as unknown as { diff?: unknown[] }[])
-      boundaries += 2 + 2 * (p.diff?.length ?? 0);
+    for (const p of report.passages) boundaries += 2 + (p.kind === 'near' ? 2 * p.diff.length : 0);
     for (const side of ['a', 'b'] as const)
       expect(cols[side].segments.length).toBeLessThanOrEqual(boundaries);
   });

@@ -1,31 +1,9 @@
-// Hand-built near passages for the report views and the schema, in the shape the near aligner
-// produces (kind "near", word diff, indices of the verbatim passages inside). Until compare()
-// reports near passages itself, withNearPassages() adds one per `near` paragraph pair, with a
-// word diff computed here by jsdiff over the paragraphs' normalised words.
+// Near passages built independently of the near aligner, for the report views and the schema:
+// one per `near` paragraph pair, with a word diff computed here by jsdiff over the paragraphs'
+// normalised words, in the report's shape (kind "near", diff steps, verbatim passages inside).
 
 import { diffArrays } from 'diff';
-import { type Range, type Report, tokenize } from '../src/index.js';
-
-type Op = 'equal' | 'delete' | 'insert' | 'replace';
-/** One word-diff step (the report's shape). */
-export interface FixtureDiffOp {
-  op: Op;
-  a: Range;
-  b: Range;
-}
-/** A near passage (the report's shape). */
-export interface FixtureNearPassage {
-  kind: 'near';
-  a: Range;
-  b: Range;
-  words: number;
-  wordsB: number;
-  text: string;
-  textB: string;
-  similarity: number;
-  diff: FixtureDiffOp[];
-  verbatim: number[];
-}
+import { type NearPassage, type Range, type Report, tokenize, type WordDiffStep } from '../src/index.js';
 
 /** Token indices `[first, end)` of the words inside `r`. */
 function tokensIn(starts: Uint32Array, ends: Uint32Array, r: Range): [number, number] {
@@ -41,13 +19,13 @@ function tokensIn(starts: Uint32Array, ends: Uint32Array, r: Range): [number, nu
  * by an insert becomes one replace), each step's ranges running from its first word's start to
  * its last word's end, and an empty range at the insertion point on the side without words.
  */
-export function nearPassage(a: string, b: string, ra: Range, rb: Range): FixtureNearPassage {
+export function nearPassage(a: string, b: string, ra: Range, rb: Range): NearPassage {
   const ta = tokenize(a);
   const tb = tokenize(b);
   const [a0, a1] = tokensIn(ta.starts, ta.ends, ra);
   const [b0, b1] = tokensIn(tb.starts, tb.ends, rb);
   const changes = diffArrays(ta.words.slice(a0, a1), tb.words.slice(b0, b1));
-  const diff: FixtureDiffOp[] = [];
+  const diff: WordDiffStep[] = [];
   let i = a0;
   let j = b0;
   // The range of `n` words from token `k`, or, for none, the empty range where token `k` starts
@@ -106,27 +84,21 @@ export function nearPassage(a: string, b: string, ra: Range, rb: Range): Fixture
 const inside = (inner: Range, outer: Range) => inner.start >= outer.start && inner.end <= outer.end;
 
 /**
- * The report with near passages: as compare() made it if it already has some, else with one near
- * passage per `near` paragraph pair added, sorted by A start then B start (verbatim first at the
- * same place), and each near passage listing the verbatim passages inside it on both sides.
+ * The report with its near passages replaced by jsdiff-built ones over its `near` paragraph
+ * pairs, sorted by A start then B start (verbatim first at the same place), each near passage
+ * listing the verbatim passages inside it on both sides.
  */
-export function withNearPassages(report: Report, a: string, b: string): Report {
-  type Any = { kind: string; a: Range; b: Range };
-  const existing = report.passages as unknown as Any[];
-  if (existing.some((p) => p.kind === 'near')) return report;
+export function withParagraphNearPassages(report: Report, a: string, b: string): Report {
+  const verbatim = report.passages.filter((p) => p.kind === 'verbatim');
   const near = report.paragraphs.filter((p) => p.kind === 'near').map((p) => nearPassage(a, b, p.a, p.b));
-  const all = [...existing, ...near].sort(
+  const all = [...verbatim, ...near].sort(
     (x, y) =>
-      x.a.start - y.a.start ||
-      x.b.start - y.b.start ||
-      (x.kind === 'near' ? 1 : 0) - (y.kind === 'near' ? 1 : 0),
+      x.a.start - y.a.start || x.b.start - y.b.start || Number(x.kind === 'near') - Number(y.kind === 'near'),
   );
-  for (const p of all)
-    if (p.kind === 'near') {
-      const n = p as FixtureNearPassage;
+  for (const n of all)
+    if (n.kind === 'near')
       n.verbatim = all.flatMap((v, i) =>
         v.kind === 'verbatim' && inside(v.a, n.a) && inside(v.b, n.b) ? [i] : [],
       );
-    }
-  return { ...report, passages: all as unknown as Report['passages'] };
+  return { ...report, passages: all };
 }

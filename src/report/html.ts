@@ -8,7 +8,7 @@
 
 import { NeardupError } from '../errors.js';
 import type { Range } from '../text.js';
-import { REPORT_SCHEMA, type Report } from './compare.js';
+import { type NearPassage, type Passage, REPORT_SCHEMA, type Report } from './compare.js';
 
 /** Options for {@link formatHtml}. */
 export interface HtmlFormatOptions {
@@ -20,33 +20,6 @@ export interface HtmlFormatOptions {
   title?: string;
 }
 
-// The passage shapes this view reads. `near` passages come with the near aligner; they are typed
-// here structurally so the view renders them from any report that has them.
-interface VerbatimView {
-  kind: 'verbatim';
-  a: Range;
-  b: Range;
-  words: number;
-  text: string;
-}
-interface DiffOpView {
-  op: 'equal' | 'delete' | 'insert' | 'replace';
-  a: Range;
-  b: Range;
-}
-interface NearView {
-  kind: 'near';
-  a: Range;
-  b: Range;
-  words: number;
-  wordsB: number;
-  text: string;
-  textB: string;
-  similarity: number;
-  diff: DiffOpView[];
-  verbatim: number[];
-}
-type PassageView = VerbatimView | NearView;
 type Side = 'a' | 'b';
 
 const ESCAPES: Record<string, string> = {
@@ -173,7 +146,7 @@ function excerpt(text: string, max: number): string {
 }
 
 /** A near passage's word diff for the details panel: changes in full (capped), long equal runs elided. */
-function renderDiff(p: NearView, a: string, b: string): string {
+function renderDiff(p: NearPassage, a: string, b: string): string {
   const out: string[] = [];
   for (const op of p.diff) {
     const inA = a.slice(op.a.start, op.a.end);
@@ -201,7 +174,7 @@ function checkRange(r: Range, text: string, what: string): void {
 }
 
 /** Validates what the page relies on, so a report paired with the wrong texts fails clearly. */
-function checkReport(report: Report, passages: readonly PassageView[], a: string, b: string): void {
+function checkReport(report: Report, passages: readonly Passage[], a: string, b: string): void {
   if (report?.schema !== REPORT_SCHEMA)
     throw new NeardupError(
       `formatHtml() needs a ${REPORT_SCHEMA} report, got schema ${JSON.stringify(report?.schema)}`,
@@ -240,7 +213,7 @@ function checkReport(report: Report, passages: readonly PassageView[], a: string
 }
 
 /** The intervals and zero-width markers of one side. */
-function sideLayers(report: Report, passages: readonly PassageView[], side: Side): [Interval[], Point[]] {
+function sideLayers(report: Report, passages: readonly Passage[], side: Side): [Interval[], Point[]] {
   const intervals: Interval[] = [];
   const points: Point[] = [];
   report.paragraphs.forEach((p, i) => {
@@ -278,7 +251,7 @@ function sideLayers(report: Report, passages: readonly PassageView[], side: Side
 const fixed = (x: number) => x.toFixed(3);
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-function passageTable(passages: readonly PassageView[], a: string, b: string): string {
+function passageTable(passages: readonly Passage[], a: string, b: string): string {
   if (passages.length === 0) return '<p class="none">No shared passages.</p>';
   const at = { a: lineLocator(a), b: lineLocator(b) };
   const span = (side: Side, r: Range) => `${at[side](r.start)}–${at[side](Math.max(r.start, r.end - 1))}`;
@@ -327,7 +300,7 @@ function paragraphTable(report: Report, a: string, b: string): string {
   return table + unmatched('a') + unmatched('b');
 }
 
-function figures(report: Report, passages: readonly PassageView[], nameA: string, nameB: string): string {
+function figures(report: Report, passages: readonly Passage[], nameA: string, nameB: string): string {
   const s = report.similarity;
   const near = passages.filter((p) => p.kind === 'near').length;
   const identical = report.paragraphs.filter((p) => p.kind === 'identical').length;
@@ -434,7 +407,7 @@ document.querySelector('main').addEventListener('click',go);document.querySelect
 export function formatHtml(report: Report, a: string, b: string, options: HtmlFormatOptions = {}): string {
   if (typeof a !== 'string' || typeof b !== 'string')
     throw new NeardupError(`formatHtml() takes the two texts as strings, got ${typeof a} and ${typeof b}`);
-  const passages = report?.passages as readonly PassageView[];
+  const passages = report?.passages;
   checkReport(report, passages, a, b);
   const nameA = options.nameA ?? 'A';
   const nameB = options.nameB ?? 'B';
