@@ -346,7 +346,7 @@ h2{font-size:15px;margin:18px 0 8px}.figures{display:flex;flex-wrap:wrap;gap:6px
 .pm::before{content:"¶";font:bold 11px system-ui,sans-serif;padding:0 3px;margin-right:3px;border-radius:3px;color:#fff;background:#888;vertical-align:1px}
 .pm-identical::before{background:#2e8b3a}.pm-near::before{background:#c98a00}.pm-moved::before{background:#7b3fb3}.pm-unmatched::before{background:#9a9a9a}
 .pm[data-q]{cursor:pointer}${palette}
-.focus{background:hsla(var(--fh),90%,55%,.62)!important;box-shadow:inset 0 -2px 0 hsl(var(--fh),75%,28%)}
+.focus{background:hsla(var(--fh),90%,55%,.7)!important}.dim .s:not(.focus),.dim .pm:not(.focus){opacity:.4}
 .flash{animation:flash 1.4s ease-out}@keyframes flash{0%,30%{background:hsla(var(--fh),95%,40%,.95);color:#fff}}
 #status{position:sticky;bottom:0;margin:0;padding:6px 20px;background:#263238;color:#fff;font-size:13px;min-height:1.8em}
 main{padding:0 20px 20px}.list{border-collapse:collapse;width:100%;background:#fff;font-size:13px}
@@ -364,12 +364,13 @@ const SCRIPT = `(()=>{const H=${JSON.stringify(HUES)};const cols={a:document.get
 const status=document.getElementById('status');let index=null,current=-1;
 function build(){index=new Map();for(const side of['a','b'])for(const el of cols[side].querySelectorAll('[data-p]'))for(const p of el.dataset.p.split(' ')){let e=index.get(+p);if(!e){e={a:[],b:[]};index.set(+p,e)}e[side].push(el)}}
 function reveal(col,el){const r=el.getBoundingClientRect(),c=col.getBoundingClientRect();if(r.top<c.top||r.bottom>c.bottom)col.scrollTop+=r.top-c.top-col.clientHeight/3}
-function clear(){for(const el of document.querySelectorAll('.focus,.current'))el.classList.remove('focus','flash','current')}
-function focus(p,from,here){if(!index)build();const e=index.get(p);if(!e)return;clear();current=p;document.documentElement.style.setProperty('--fh',String(H[p%H.length]));
+function clear(){for(const el of document.querySelectorAll('.focus,.current,.dim'))el.classList.remove('focus','flash','current','dim')}
+function dim(){cols.a.classList.add('dim');cols.b.classList.add('dim')}
+function focus(p,from,here){if(!index)build();const e=index.get(p);if(!e)return;clear();dim();current=p;document.documentElement.style.setProperty('--fh',String(H[p%H.length]));
 for(const side of['a','b']){for(const el of e[side]){el.classList.add('focus');void el.offsetWidth;el.classList.add('flash')}if(side!==from&&e[side][0])reveal(cols[side],e[side][0])}
 const row=document.getElementById('row'+p);if(row)row.classList.add('current');
 status.textContent='Passage #'+(p+1)+(row?' ('+row.dataset.s+')':'')+(here>1?': one of '+here+' passages covering this text; click again for the next':'')}
-function paragraph(q,from){clear();for(const side of['a','b']){const m=document.getElementById('q'+side+q);if(m){m.classList.add('focus');void m.offsetWidth;m.classList.add('flash');if(side!==from)reveal(cols[side],m)}}status.textContent='Paragraph pair '+(+q+1)}
+function paragraph(q,from){clear();dim();for(const side of['a','b']){const m=document.getElementById('q'+side+q);if(m){m.classList.add('focus');void m.offsetWidth;m.classList.add('flash');if(side!==from)reveal(cols[side],m)}}status.textContent='Paragraph pair '+(+q+1)}
 function onText(side,ev){const m=ev.target.closest('[data-q]');if(m)return paragraph(m.dataset.q,side);const el=ev.target.closest('[data-p]');if(!el)return;const ps=el.dataset.p.split(' ').map(Number);focus(ps[(ps.indexOf(current)+1)%ps.length],side,ps.length)}
 cols.a.addEventListener('click',ev=>onText('a',ev));cols.b.addEventListener('click',ev=>onText('b',ev));
 function go(ev){const t=ev.target;if(t.closest('summary'))return;const g=t.closest('[data-go],[data-q],[data-u]');if(!g||g.closest('.text'))return;ev.preventDefault();
