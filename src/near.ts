@@ -20,9 +20,9 @@ export interface NearOptions {
   seedWords: number;
   /** Content words in a loose seed (equal sets of consecutive content words, in any order). @default 3 */
   looseWords: number;
-  /** Most words between two seeds of one passage, in either text. @default 12 */
+  /** Most words between two seeds of one passage, in either text. @default 20 */
   maxGap: number;
-  /** Fewest words on each side of a near passage. @default 12 */
+  /** Fewest words on each side of a near passage that seeds cover. @default 12 */
   minWords: number;
   /** Least share of a passage's words covered by seeds, on the sparser side, 0..1. @default 0.4 */
   minDensity: number;
@@ -259,10 +259,10 @@ const anyMarked = (marks: Uint8Array, from: number, to: number) => {
 
 /**
  * The best-supported stretch of `[from, to)`: the maximum-sum run when each word covered by a seed
- * scores +1 and each other word −1 (Kadane). Weak evidence at a passage's edge, a shared name
- * followed by a clause of new words, is trimmed off.
+ * scores +1, each other content word −1 and each other stop word 0 (Kadane). Weak evidence at a
+ * passage's edge, a shared name followed by a clause of new words, is trimmed off.
  */
-function bestStretch(marks: Uint8Array, from: number): { start: number; end: number } {
+function bestStretch(marks: Uint8Array, stop: Uint8Array, from: number): { start: number; end: number } {
   let best = -Infinity;
   let bestStart = 0;
   let bestEnd = 0;
@@ -273,7 +273,7 @@ function bestStretch(marks: Uint8Array, from: number): { start: number; end: num
       sum = 0;
       start = k;
     }
-    sum += marks[k] ? 1 : -1;
+    sum += marks[k] ? 1 : stop[from + k] ? 0 : -1;
     if (sum > best) {
       best = sum;
       bestStart = start;
@@ -405,7 +405,7 @@ function snapToLines(side: NearSide, from: number, to: number, reach: number): [
  * const a = ids('a b c d e f g h i j k l m n o');
  * const b = ids('a b c d x f g h i j k l m n o');
  * findNearPassages({ ids: a, stop: new Uint8Array(15) }, { ids: b, stop: new Uint8Array(15) }, {
- *   seedWords: 3, looseWords: 3, maxGap: 12, minWords: 12, minDensity: 0.4, maxRepeats: 100,
+ *   seedWords: 3, looseWords: 3, maxGap: 20, minWords: 12, minDensity: 0.4, maxRepeats: 100,
  * }); // => one passage, tokens 0..15 on both sides, diff equal 4 / replace 1 / equal 10
  * ```
  */
@@ -430,8 +430,8 @@ export function findNearPassages(a: NearSide, b: NearSide, options: NearOptions)
     }
     const coverA = cover(e.a, e.aEnd, seeds.a0, seeds.a1, kept);
     const coverB = cover(e.b, e.bEnd, seeds.b0, seeds.b1, kept);
-    const stretchA = bestStretch(coverA.marks, e.a);
-    const stretchB = bestStretch(coverB.marks, e.b);
+    const stretchA = bestStretch(coverA.marks, a.stop, e.a);
+    const stretchB = bestStretch(coverB.marks, b.stop, e.b);
     if (stretchA.start > e.a || stretchA.end < e.aEnd || stretchB.start > e.b || stretchB.end < e.bEnd) {
       const inside = kept.filter(
         (s) =>

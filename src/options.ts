@@ -31,9 +31,9 @@ export interface CompareOptions {
   nearSeedWords?: number;
   /** Near passages: content words in a loose (order-free) seed, an integer ≥ 2. @default 3 */
   nearLooseWords?: number;
-  /** Near passages: most words between two seeds of one passage, an integer ≥ 0. @default 12 */
+  /** Near passages: most words between two seeds of one passage, an integer ≥ 0. @default 20 */
   nearMaxGap?: number;
-  /** Near passages: fewest words on each side, an integer ≥ 1. @default 12 */
+  /** Near passages: fewest words on each side covered by seeds, an integer ≥ 1. @default 12 */
   nearMinWords?: number;
   /** Near passages: least share of words covered by seeds (on the sparser side), in 0..1. @default 0.4 */
   nearMinDensity?: number;
@@ -67,7 +67,7 @@ export const defaultCompareOptions: Readonly<ResolvedCompareOptions> = Object.fr
   mode: 'near',
   nearSeedWords: 3,
   nearLooseWords: 3,
-  nearMaxGap: 12,
+  nearMaxGap: 20,
   nearMinWords: 12,
   nearMinDensity: 0.4,
   stopWords: 'en',

@@ -1,0 +1,224 @@
+// Near-verbatim passages: the aligner on generated texts with planted, edited passages, and the
+// heaviest-chain routine it anchors its diffs on, against a brute-force oracle.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compare, ENGLISH_STOP_WORDS, findNearPassages, type NearPassage } from '../src/index.js';
+import { heaviestChain } from '../src/sequence.js';
+import { fcParams } from './generators.js';
+import { randomWords, rng } from './text-generators.js';
+
+const FUNCTION_WORDS = ['the', 'of', 'and', 'to', 'in', 'a', 'is', 'that', 'for', 'it', 'was', 'on', 'with'];
+
+/** English-like text: random content words with function words at roughly their usual rate. */
+function prose(words: number, next: () => number): string[] {
+  return Array.from({ length: words }, () =>
+    next() < 0.4 ? FUNCTION_WORDS[Math.floor(next() * FUNCTION_WORDS.length)]! : randomWords(1, next)[0]!,
+  );
+}
+
+/** Edits about `rate` of the words: substitutions, deletions, insertions and swaps of neighbours. */
+function obfuscate(words: readonly string[], rate: number, next: () => number): string[] {
+  const out: string[] = [];
+  for (const w of words) {
+    const r = next();
+    if (r < rate / 4) out.push(randomWords(1, next)[0]!);
+    else if (r < rate / 2) continue;
+    else if (r < (3 * rate) / 4) out.push(w, randomWords(1, next)[0]!);
+    else out.push(w);
+    if (r >= (3 * rate) / 4 && r < rate && out.length > 1) out.push(...out.splice(-2, 2).reverse());
+  }
+  return out;
+}
+
+/** Two unrelated texts with one passage of A planted, edited, into B; the passage's text on each side. */
+function plantedPair(seed: number, passageWords: number, rate: number) {
+  const next = rng(seed);
+  const passage = prose(passageWords, next);
+  const edited = obfuscate(passage, rate, next);
+  const before = (n: number) => `${prose(n, next).join(' ')}.\n\n`;
+  const prefixA = before(150);
+  const prefixB = before(90);
+  const a = `${prefixA}${passage.join(' ')}.\n\n${prose(200, next).join(' ')}.`;
+  const b = `${prefixB}${edited.join(' ')}.\n\n${prose(120, next).join(' ')}.`;
+  const planted = {
+    a: { start: prefixA.length, end: prefixA.length + passage.join(' ').length },
+    b: { start: prefixB.length, end: prefixB.length + edited.join(' ').length },
+  };
+  return { a, b, planted };
+}
+
+const overlap = (x: { start: number; end: number }, y: { start: number; end: number }) =>
+  Math.max(0, Math.min(x.end, y.end) - Math.max(x.start, y.start));
+const nearOf = (a: string, b: string) =>
+  compare(a, b).passages.filter((p): p is NearPassage => p.kind === 'near');
+
+describe('near passages on generated text', () => {
+  it.each([
+    [0.1, 60, 1],
+    [0.2, 120, 1],
+    [0.3, 200, 2],
+  ])(
+    'finds a passage edited at rate %f (%i words) in at most %i near passage(s) covering it',
+    (rate, words, most) => {
+      for (let seed = 1; seed <= 5; seed++) {
+        const { a, b, planted } = plantedPair(seed * 7919 + words, words, rate);
+        const near = nearOf(a, b);
+        expect(near.length, `seed ${seed}`).toBeGreaterThanOrEqual(1);
+        expect(near.length, `seed ${seed}`).toBeLessThanOrEqual(most);
+        // Most of the planted text on both sides, and hardly anything else.
+        const sum = (f: (p: NearPassage) => number) => near.reduce((n, p) => n + f(p), 0);
+        const found = { a: sum((p) => overlap(p.a, planted.a)), b: sum((p) => overlap(p.b, planted.b)) };
+        expect(found.a / (planted.a.end - planted.a.start)).toBeGreaterThan(0.85);
+        expect(found.b / (planted.b.end - planted.b.start)).toBeGreaterThan(0.85);
+        expect(found.a / sum((p) => p.a.end - p.a.start)).toBeGreaterThan(0.95);
+        for (const p of near) expect(p.similarity).toBeGreaterThan(1 - 2 * rate);
+      }
+    },
+  );
+
+  it('finds a passage whose sentences were reordered, as one passage', () => {
+    const next = rng(42);
+    const sentences = Array.from({ length: 6 }, () => `${prose(18, next).join(' ')}.`);
+    const order = [3, 0, 5, 1, 4, 2];
+    const hostA = `${prose(100, next).join(' ')}.`;
+    const hostB = `${prose(100, next).join(' ')}.`;
+    const a = `${hostA}\n\n${sentences.join(' ')}\n\n${hostA}`;
+    const b = `${hostB}\n\n${order.map((i) => sentences[i]).join(' ')}\n\n${hostB}`;
+    const near = nearOf(a, b);
+    expect(near).toHaveLength(1);
+    expect(near[0]!.text).toBe(sentences.join(' ').replace(/\.$/, ''));
+    expect(near[0]!.textB).toBe(
+      order
+        .map((i) => sentences[i])
+        .join(' ')
+        .replace(/\.$/, ''),
+    );
+  });
+
+  it('reports nothing for unrelated texts full of function words', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 }), (seed) => {
+        const next = rng(seed);
+        const near = nearOf(prose(800, next).join(' '), prose(800, next).join(' '));
+        expect(near).toEqual([]);
+      }),
+      fcParams(20),
+    );
+  });
+
+  it('keeps every verbatim run, and lists the ones inside each near passage', () => {
+    const { a, b } = plantedPair(99, 200, 0.1);
+    const report = compare(a, b);
+    const exact = compare(a, b, { mode: 'verbatim' });
+    expect(report.passages.filter((p) => p.kind === 'verbatim')).toEqual(exact.passages);
+    const [near] = report.passages.filter((p) => p.kind === 'near') as NearPassage[];
+    const inside = report.passages
+      .map((p, i) => [p, i] as const)
+      .filter(([p]) => p.kind === 'verbatim' && overlap(p.a, near!.a) > 0)
+      .map(([, i]) => i);
+    expect(near!.verbatim).toEqual(inside);
+    expect(inside.length).toBeGreaterThan(0);
+  });
+
+  it('uses stop words for seeds: none, the English list, or a list of your own', () => {
+    const { a, b } = plantedPair(5, 120, 0.2);
+    const english = nearOf(a, b);
+    expect(english).toHaveLength(1);
+    expect(compare(a, b, { stopWords: [...ENGLISH_STOP_WORDS] }).passages).toEqual(compare(a, b).passages);
+    // With no stop words, "of the" style seeds are evidence too: the passage is still found.
+    const none = compare(a, b, { stopWords: 'none' }).passages.filter((p) => p.kind === 'near');
+    expect(none.length).toBeGreaterThanOrEqual(1);
+    expect(() => compare(a, b, { stopWords: 'fr' as never })).toThrow(
+      /option "stopWords" must be "en", "none" or an array of strings, got "fr"/,
+    );
+    expect(() => compare(a, b, { mode: 'fuzzy' as never })).toThrow(
+      /option "mode" must be "verbatim" or "near"/,
+    );
+  });
+
+  it('takes its options: a longer minimum or a denser evidence requirement drops the passage', () => {
+    const { a, b } = plantedPair(11, 60, 0.3);
+    expect(nearOf(a, b)).toHaveLength(1);
+    expect(compare(a, b, { nearMinWords: 500 }).passages.filter((p) => p.kind === 'near')).toEqual([]);
+    expect(compare(a, b, { nearMinDensity: 1 }).passages.filter((p) => p.kind === 'near')).toEqual([]);
+  });
+});
+
+describe('findNearPassages', () => {
+  const ids = (s: string) => Uint32Array.from(s.split(' '), (w) => w.charCodeAt(0));
+
+  it('gives token ranges, a diff and the evidence density (the documented example)', () => {
+    const a = ids('a b c d e f g h i j k l m n o');
+    const b = ids('a b c d x f g h i j k l m n o');
+    const stop = new Uint8Array(15);
+    const found = findNearPassages(
+      { ids: a, stop },
+      { ids: b, stop },
+      {
+        seedWords: 3,
+        looseWords: 3,
+        maxGap: 20,
+        minWords: 12,
+        minDensity: 0.4,
+        maxRepeats: 100,
+      },
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ a: 0, aEnd: 15, b: 0, bEnd: 15, equal: 14 });
+    expect(found[0]!.diff.map((s) => [s.op, s.aEnd - s.a, s.bEnd - s.b])).toEqual([
+      ['equal', 4, 4],
+      ['replace', 1, 1],
+      ['equal', 10, 10],
+    ]);
+    expect(found[0]!.similarity).toBeCloseTo(28 / 30, 12);
+  });
+});
+
+describe('heaviestChain', () => {
+  // Brute force: the best weight over all chains, by dynamic programming over every pair.
+  const bestWeight = (boxes: { a0: number; a1: number; b0: number; b1: number; w: number }[]) => {
+    const order = boxes.map((_, i) => i).sort((x, y) => boxes[x]!.a0 - boxes[y]!.a0);
+    const best = new Map<number, number>();
+    for (const i of order) {
+      let w = 0;
+      for (const j of order)
+        if (best.has(j) && boxes[j]!.a1 <= boxes[i]!.a0 && boxes[j]!.b1 <= boxes[i]!.b0)
+          w = Math.max(w, best.get(j)!);
+      best.set(i, w + boxes[i]!.w);
+    }
+    return Math.max(0, ...best.values());
+  };
+  const boxArb = fc
+    .record({
+      a0: fc.nat(60),
+      b0: fc.nat(60),
+      la: fc.integer({ min: 1, max: 8 }),
+      lb: fc.integer({ min: 1, max: 8 }),
+    })
+    .map(({ a0, b0, la, lb }) => ({ a0, a1: a0 + la, b0, b1: b0 + lb, w: la }));
+
+  it('finds a chain as heavy as the brute-force optimum, ordered and non-overlapping in both sequences', () => {
+    fc.assert(
+      fc.property(fc.array(boxArb, { maxLength: 40 }), (boxes) => {
+        const columns = {
+          a0: Int32Array.from(boxes, (x) => x.a0),
+          a1: Int32Array.from(boxes, (x) => x.a1),
+          b0: Int32Array.from(boxes, (x) => x.b0),
+          b1: Int32Array.from(boxes, (x) => x.b1),
+          weight: Float64Array.from(boxes, (x) => x.w),
+        };
+        const chain = heaviestChain(
+          columns,
+          boxes.map((_, i) => i),
+        );
+        for (let k = 1; k < chain.length; k++) {
+          const [p, q] = [boxes[chain[k - 1]!]!, boxes[chain[k]!]!];
+          expect(p.a1 <= q.a0 && p.b1 <= q.b0).toBe(true);
+        }
+        expect(chain.reduce((sum, i) => sum + boxes[i]!.w, 0)).toBe(bestWeight(boxes));
+      }),
+      fcParams(300),
+    );
+  });
+});
