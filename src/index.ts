@@ -17,6 +17,8 @@ export type {
 } from './align.js';
 export { alignParagraphs, wordEditSimilarity } from './align.js';
 export { NeardupError } from './errors.js';
+export type { PanAnnotation, PanDocumentPair, PanMeasures } from './eval/pan.js';
+export { panMeasures } from './eval/pan.js';
 export type { MinHashOptions, Signature } from './minhash.js';
 export {
   DEFAULT_NUM_PERM,
