@@ -12,7 +12,7 @@
 import { diffArrays } from 'diff';
 import { fmix32 } from './hash.js';
 import { findSharedRuns } from './passages.js';
-import { type Boxes, heaviestChain } from './sequence.js';
+import { type Boxes, heaviestChain, occurrenceCounter } from './sequence.js';
 
 /** Options of {@link findNearPassages}; {@link compare} takes them as `near*` options. */
 export interface NearOptions {
@@ -96,7 +96,10 @@ function allStop(stop: Uint8Array, from: number, length: number): boolean {
 
 /** Positions of content (non-stop) words, and an order-free hash of each window of `size` of them. */
 function looseKeys(side: NearSide, size: number): { positions: Int32Array; keys: Uint32Array } {
-  const positions = Int32Array.from(side.stop.keys()).filter((i) => !side.stop[i]);
+  let n = 0;
+  for (let i = 0; i < side.stop.length; i++) n += 1 - side.stop[i]!;
+  const positions = new Int32Array(n);
+  for (let i = 0, k = 0; i < side.stop.length; i++) if (!side.stop[i]) positions[k++] = i;
   const keys = new Uint32Array(Math.max(0, positions.length - size + 1));
   for (let w = 0; w < keys.length; w++) {
     // Sum and xor of mixed ids: symmetric in the window's words, so any order gives one key.
@@ -112,6 +115,10 @@ function looseKeys(side: NearSide, size: number): { positions: Int32Array; keys:
   return { positions, keys };
 }
 
+// Scratch buffers for comparing two word sets without allocating per seed.
+let scratchA = new Uint32Array(8);
+let scratchB = new Uint32Array(8);
+
 function sameWordSet(
   a: NearSide,
   pa: Int32Array,
@@ -121,15 +128,15 @@ function sameWordSet(
   j: number,
   size: number,
 ) {
-  const x = Array.from({ length: size }, (_, k) => a.ids[pa[i + k]!]!).sort((p, q) => p - q);
-  const y = Array.from({ length: size }, (_, k) => b.ids[pb[j + k]!]!).sort((p, q) => p - q);
-  return x.every((v, k) => v === y[k]);
-}
-
-function countByValue(values: Uint32Array): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return counts;
+  if (scratchA.length < size) [scratchA, scratchB] = [new Uint32Array(size), new Uint32Array(size)];
+  for (let k = 0; k < size; k++) {
+    scratchA[k] = a.ids[pa[i + k]!]!;
+    scratchB[k] = b.ids[pb[j + k]!]!;
+  }
+  const x = scratchA.subarray(0, size).sort();
+  const y = scratchB.subarray(0, size).sort();
+  for (let k = 0; k < size; k++) if (x[k] !== y[k]) return false;
+  return true;
 }
 
 function collectSeeds(a: NearSide, b: NearSide, o: NearOptions): Seeds {
@@ -155,12 +162,12 @@ function collectSeeds(a: NearSide, b: NearSide, o: NearOptions): Seeds {
     if (list) list.push(j);
     else byKey.set(key, [j]);
   });
-  const countA = o.maxRepeats > 0 ? countByValue(la.keys) : undefined;
+  const countA = o.maxRepeats > 0 ? occurrenceCounter(la.keys) : undefined;
   const maxSpan = 4 * o.looseWords; // content words this far apart are not one phrase
   const last = o.looseWords - 1;
   la.keys.forEach((key, i) => {
     const matches = byKey.get(key);
-    if (!matches || (countA && (countA.get(key)! > o.maxRepeats || matches.length > o.maxRepeats))) return;
+    if (!matches || (countA && (matches.length > o.maxRepeats || countA(key) > o.maxRepeats))) return;
     const i0 = la.positions[i]!;
     const i1 = la.positions[i + last]! + 1;
     if (i1 - i0 > maxSpan) return;

@@ -6,6 +6,7 @@
 // found exactly once, from its first gram: expected time O(|A| + |B| + output), no |A|×|B| table.
 
 import { fmix32 } from './hash.js';
+import { occurrenceCounter } from './sequence.js';
 
 /** A shared run of words: `length` words from token `a` in A equal those from token `b` in B. */
 export interface WordRun {
@@ -21,7 +22,7 @@ export interface WordRun {
 export interface SharedRuns {
   /** Maximal runs, ordered by their position in A, then in B. */
   runs: WordRun[];
-  /** Word n-grams (counted per position in A) not used as seeds because they repeat more than `maxRepeats` times. */
+  /** Word n-grams shared by both texts (counted per position in A) not used as seeds because they repeat more than `maxRepeats` times in either. */
   skippedSeeds: number;
 }
 
@@ -41,12 +42,6 @@ function gramHashes(ids: Uint32Array, m: number): Uint32Array {
     out[i] = h;
   }
   return out;
-}
-
-function countByValue(values: Uint32Array): Map<number, number> {
-  const counts = new Map<number, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return counts;
 }
 
 function sameWords(a: Uint32Array, i: number, b: Uint32Array, j: number, m: number): boolean {
@@ -75,8 +70,8 @@ export function findSharedRuns(a: Uint32Array, b: Uint32Array, minWords: number,
   if (a.length < m || b.length < m) return { runs, skippedSeeds: 0 };
   const gramsA = gramHashes(a, m);
   const gramsB = gramHashes(b, m);
-  const countA = maxRepeats > 0 ? countByValue(gramsA) : undefined;
-  const countB = maxRepeats > 0 ? countByValue(gramsB) : undefined;
+  const countA = maxRepeats > 0 ? occurrenceCounter(gramsA) : undefined;
+  const countB = maxRepeats > 0 ? occurrenceCounter(gramsB) : undefined;
 
   // Chained hash table over B's grams; chains list positions in ascending order.
   let size = 1;
@@ -93,12 +88,16 @@ export function findSharedRuns(a: Uint32Array, b: Uint32Array, minWords: number,
   let skippedSeeds = 0;
   for (let i = 0; i < gramsA.length; i++) {
     const g = gramsA[i]!;
-    if (countA && countB && (countA.get(g)! > maxRepeats || (countB.get(g) ?? 0) > maxRepeats)) {
-      skippedSeeds++;
-      continue;
-    }
+    let counted = countA === undefined; // repeats are counted once a gram is seen in B
     for (let j = head[fmix32(g) & mask]!; j !== -1; j = next[j]!) {
       if (gramsB[j] !== g) continue;
+      if (!counted) {
+        counted = true;
+        if (countB!(g) > maxRepeats || countA!(g) > maxRepeats) {
+          skippedSeeds++;
+          break;
+        }
+      }
       if (i > 0 && j > 0 && a[i - 1] === b[j - 1]) continue; // inside a run that starts earlier
       if (!sameWords(a, i, b, j, m)) continue; // hash collision
       let length = m;

@@ -1,4 +1,4 @@
-// Order-keeping chains over matches, shared by paragraph alignment and near-passage alignment.
+// Sequence helpers shared by the alignment stages: order-keeping chains over matches, and counts.
 
 /** Indices (into `values`) of one longest strictly increasing subsequence, O(n log n). */
 export function longestIncreasing(values: readonly number[]): Set<number> {
@@ -88,4 +88,23 @@ export function heaviestChain(boxes: Boxes, indices: readonly number[]): number[
   const chain: number[] = [];
   for (let i = last; i !== -1; i = prev.get(i)!) chain.push(i);
   return chain.reverse();
+}
+
+/**
+ * A counter of how often each value occurs in `values`: a sorted copy and two binary searches
+ * per question (typed-array sort, no Map of every n-gram).
+ */
+export function occurrenceCounter(values: Uint32Array): (value: number) => number {
+  const sorted = values.slice().sort();
+  const bound = (v: number, upper: boolean) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < v || (upper && sorted[mid] === v)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return (v) => bound(v, true) - bound(v, false);
 }

@@ -136,7 +136,10 @@ export interface Report {
 }
 
 /** Word ids in one vocabulary for both texts, so equal words get equal small integers. */
-function internWords(a: Tokens, b: Tokens): [Uint32Array, Uint32Array] {
+function internWords(
+  a: Tokens,
+  b: Tokens,
+): { ids: [Uint32Array, Uint32Array]; vocabulary: Map<string, number> } {
   const vocabulary = new Map<string, number>();
   const ids = (t: Tokens) => {
     const out = new Uint32Array(t.length);
@@ -151,7 +154,7 @@ function internWords(a: Tokens, b: Tokens): [Uint32Array, Uint32Array] {
     }
     return out;
   };
-  return [ids(a), ids(b)];
+  return { ids: [ids(a), ids(b)], vocabulary };
 }
 
 /** A passage as token ranges `[a, aEnd)` in A and `[b, bEnd)` in B. */
@@ -198,21 +201,34 @@ function diffRanges(
   });
 }
 
-function stopFlags(tokens: Tokens, stopWords: ResolvedCompareOptions['stopWords']): Uint8Array {
-  const list =
-    stopWords === 'en' ? ENGLISH_STOP_WORDS : stopWords === 'none' ? [] : stopWords.map(normalizeText);
-  const stop = new Set(list);
-  return Uint8Array.from(tokens.words, (w) => (stop.has(w) ? 1 : 0));
+const englishStopWords = new Set(ENGLISH_STOP_WORDS);
+
+/** Stop-word flags for each word of both texts, looked up once per distinct word. */
+function stopFlags(
+  vocabulary: Map<string, number>,
+  ids: readonly Uint32Array[],
+  stopWords: ResolvedCompareOptions['stopWords'],
+): Uint8Array[] {
+  const stop =
+    stopWords === 'en' ? englishStopWords : new Set(stopWords === 'none' ? [] : stopWords.map(normalizeText));
+  const byId = new Uint8Array(vocabulary.size);
+  for (const [word, id] of vocabulary) if (stop.has(word)) byId[id] = 1;
+  return ids.map((side) => side.map((id) => byId[id]!) as unknown as Uint8Array);
 }
 
 /** For each token, the first token and one past the last token of its line (a paragraph can hold several lines). */
 function lineBounds(tokens: Tokens) {
   const start = new Int32Array(tokens.length);
   const end = new Int32Array(tokens.length);
+  const { source, starts, ends } = tokens;
   let first = 0;
   for (let i = 1; i <= tokens.length; i++) {
-    if (i < tokens.length && !/[\n\r]/.test(tokens.source.slice(tokens.ends[i - 1]!, tokens.starts[i]!)))
-      continue;
+    let breaks = i === tokens.length;
+    for (let k = ends[i - 1]!; !breaks && k < starts[i]!; k++) {
+      const c = source.charCodeAt(k);
+      breaks = c === 10 || c === 13;
+    }
+    if (!breaks) continue;
     start.fill(first, first, i);
     end.fill(i, first, i);
     first = i;
@@ -271,7 +287,10 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
   const opts = resolveCompareOptions(options);
   const tokensA = tokenize(a);
   const tokensB = tokenize(b);
-  const [idsA, idsB] = internWords(tokensA, tokensB);
+  const {
+    ids: [idsA, idsB],
+    vocabulary,
+  } = internWords(tokensA, tokensB);
 
   const shinglesA = shingle(tokensA.hashes, opts.shingleSize);
   const shinglesB = shingle(tokensB.hashes, opts.shingleSize);
@@ -283,11 +302,12 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
   const verbatimKeys = new Set(verbatimSpans.map((s) => `${s.a} ${s.aEnd} ${s.b} ${s.bEnd}`));
   const paragraphsA = segmentParagraphs(tokensA);
   const paragraphsB = segmentParagraphs(tokensB);
+  const [stopA, stopB] = opts.mode === 'near' ? stopFlags(vocabulary, [idsA, idsB], opts.stopWords) : [];
   const nearMatches =
     opts.mode === 'near'
       ? findNearPassages(
-          { ids: idsA, stop: stopFlags(tokensA, opts.stopWords), lines: lineBounds(tokensA) },
-          { ids: idsB, stop: stopFlags(tokensB, opts.stopWords), lines: lineBounds(tokensB) },
+          { ids: idsA, stop: stopA!, lines: lineBounds(tokensA) },
+          { ids: idsB, stop: stopB!, lines: lineBounds(tokensB) },
           {
             seedWords: opts.nearSeedWords,
             looseWords: opts.nearLooseWords,
