@@ -3,6 +3,13 @@
 // Each of the `numPerm` permutations is x ↦ fmix32(x ⊕ salt_p): a bijection on 32-bit values
 // (xor, then Murmur3's invertible finaliser) with a salt drawn from a seeded PRNG. One hash per
 // shingle, a handful of integer ops per permutation, no BigInt and no allocation in the loop.
+//
+// The loop runs permutations in blocks of eight over all shingles, keeping eight running minimums
+// in locals (registers), instead of updating a 128-value array for every shingle. fmix32 opens
+// with v ^= v >>> 16, which is linear over bits: (x ⊕ s) ^ ((x ⊕ s) >>> 16) equals
+// (x ^ x >>> 16) ⊕ (s ^ s >>> 16), so shingles and salts are pre-mixed once each. Minimums are
+// compared as int32 with the sign bit flipped (same order as unsigned, no float conversion).
+// The values are exactly those of fmix32(x ⊕ salt_p): signatures do not depend on the loop order.
 
 import { NeardupError } from './errors.js';
 import { splitmix32 } from './hash.js';
@@ -37,18 +44,102 @@ export interface Signature {
 }
 
 const EMPTY = 0xffffffff;
-const saltCache = new Map<string, Uint32Array>();
+// In the loops below, 0x85ebca6b and 0xc2b2ae35 are fmix32's multipliers and 0x80000000 (the sign
+// bit) maps unsigned order onto signed order. They are literals on purpose: with module-level
+// consts instead, the loop measured about 20% slower on Node 20.
+const saltCache = new Map<string, Int32Array>();
 
-function salts(numPerm: number, seed: number): Uint32Array {
+/** The permutations' salts, pre-mixed: salt ^ (salt >>> 16) (see the note at the top). */
+function mixedSalts(numPerm: number, seed: number): Int32Array {
   const key = `${numPerm}:${seed}`;
   let s = saltCache.get(key);
   if (!s) {
     const next = splitmix32(seed);
-    s = new Uint32Array(numPerm);
-    for (let i = 0; i < numPerm; i++) s[i] = next();
+    s = new Int32Array(numPerm);
+    for (let i = 0; i < numPerm; i++) {
+      const salt = next();
+      s[i] = salt ^ (salt >>> 16);
+    }
     saltCache.set(key, s);
   }
   return s;
+}
+
+/** Minimum over the pre-mixed shingles `xs` of fmix32 under the pre-mixed salt `s`. */
+function minOne(xs: Int32Array, s: number): number {
+  const n = xs.length;
+  let m = 0x7fffffff;
+  for (let i = 0; i < n; i++) {
+    let h = Math.imul(xs[i]! ^ s, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = h ^ (h >>> 16) ^ 0x80000000;
+    if (h < m) m = h;
+  }
+  return m ^ 0x80000000;
+}
+
+/** Writes the minimums of permutations p..p+7 to `out` (unrolled by hand: V8 does not). */
+function minEight(xs: Int32Array, salt: Int32Array, p: number, out: Uint32Array): void {
+  const s0 = salt[p]!;
+  const s1 = salt[p + 1]!;
+  const s2 = salt[p + 2]!;
+  const s3 = salt[p + 3]!;
+  const s4 = salt[p + 4]!;
+  const s5 = salt[p + 5]!;
+  const s6 = salt[p + 6]!;
+  const s7 = salt[p + 7]!;
+  let m0 = 0x7fffffff; // 0xffffffff with its sign bit flipped
+  let m1 = m0;
+  let m2 = m0;
+  let m3 = m0;
+  let m4 = m0;
+  let m5 = m0;
+  let m6 = m0;
+  let m7 = m0;
+  const n = xs.length;
+  for (let i = 0; i < n; i++) {
+    const x = xs[i]!;
+    let h = Math.imul(x ^ s0, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = h ^ (h >>> 16) ^ 0x80000000;
+    if (h < m0) m0 = h;
+    h = Math.imul(x ^ s1, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = h ^ (h >>> 16) ^ 0x80000000;
+    if (h < m1) m1 = h;
+    h = Math.imul(x ^ s2, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = h ^ (h >>> 16) ^ 0x80000000;
+    if (h < m2) m2 = h;
+    h = Math.imul(x ^ s3, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = h ^ (h >>> 16) ^ 0x80000000;
+    if (h < m3) m3 = h;
+    h = Math.imul(x ^ s4, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = h ^ (h >>> 16) ^ 0x80000000;
+    if (h < m4) m4 = h;
+    h = Math.imul(x ^ s5, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = h ^ (h >>> 16) ^ 0x80000000;
+    if (h < m5) m5 = h;
+    h = Math.imul(x ^ s6, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = h ^ (h >>> 16) ^ 0x80000000;
+    if (h < m6) m6 = h;
+    h = Math.imul(x ^ s7, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    h = h ^ (h >>> 16) ^ 0x80000000;
+    if (h < m7) m7 = h;
+  }
+  out[p] = m0 ^ 0x80000000;
+  out[p + 1] = m1 ^ 0x80000000;
+  out[p + 2] = m2 ^ 0x80000000;
+  out[p + 3] = m3 ^ 0x80000000;
+  out[p + 4] = m4 ^ 0x80000000;
+  out[p + 5] = m5 ^ 0x80000000;
+  out[p + 6] = m6 ^ 0x80000000;
+  out[p + 7] = m7 ^ 0x80000000;
 }
 
 function checkParams(numPerm: number, seed: number): void {
@@ -75,20 +166,18 @@ export function minhash(shingles: Shingles, options: MinHashOptions = {}): Signa
   const numPerm = options.numPerm ?? DEFAULT_NUM_PERM;
   const seed = options.seed ?? DEFAULT_SEED;
   checkParams(numPerm, seed);
-  const salt = salts(numPerm, seed);
+  const salt = mixedSalts(numPerm, seed);
   const values = new Uint32Array(numPerm).fill(EMPTY);
   const hashes = shingles.hashes;
-  for (let s = 0; s < hashes.length; s++) {
-    const x = hashes[s]!;
-    for (let p = 0; p < numPerm; p++) {
-      // fmix32(x ^ salt[p]) inlined: this loop is where signature time goes.
-      let h = x ^ salt[p]!;
-      h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-      h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-      h = (h ^ (h >>> 16)) >>> 0;
-      if (h < values[p]!) values[p] = h;
-    }
+  if (hashes.length === 0) return { numPerm, seed, shingleSize: shingles.k, values };
+  const xs = new Int32Array(hashes.length);
+  for (let i = 0; i < hashes.length; i++) {
+    const x = hashes[i]!;
+    xs[i] = x ^ (x >>> 16);
   }
+  let p = 0;
+  for (; p + 8 <= numPerm; p += 8) minEight(xs, salt, p, values);
+  for (; p < numPerm; p++) values[p] = minOne(xs, salt[p]!);
   return { numPerm, seed, shingleSize: shingles.k, values };
 }
 
