@@ -328,7 +328,8 @@ describe('formatHtml: near passages', () => {
     expect(html).toContain('<del>brown</del> <ins>red</ins>');
     expect(html).toContain('<ins>high</ins>');
     expect(html).toContain('<del>today</del>');
-    expect(html).toContain('Verbatim inside: <a href="#" data-go="1">#2</a>');
+    expect(html).toContain('Verbatim inside: <a href="#" data-go="1">#1</a>');
+    expect(html).toContain('data-s="N1 (near, 15 / 15 words)"');
     expect(html).toContain('<td>near</td><td>15 / 15</td>');
     expect(html).toContain('<td>0.867</td>');
   });

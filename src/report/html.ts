@@ -251,10 +251,18 @@ function sideLayers(report: Report, passages: readonly Passage[], side: Side): [
 const fixed = (x: number) => x.toFixed(3);
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
+/** Names as the text view gives them: verbatim passages #1, #2 …, near ones N1, N2 …, each in report order. */
+function passageLabels(passages: readonly Passage[]): string[] {
+  let verbatim = 0;
+  let near = 0;
+  return passages.map((p) => (p.kind === 'near' ? `N${++near}` : `#${++verbatim}`));
+}
+
 function passageTable(passages: readonly Passage[], a: string, b: string): string {
   if (passages.length === 0) return '<p class="none">No shared passages.</p>';
   const at = { a: lineLocator(a), b: lineLocator(b) };
   const span = (side: Side, r: Range) => `${at[side](r.start)}–${at[side](Math.max(r.start, r.end - 1))}`;
+  const labels = passageLabels(passages);
   const rows = passages.map((p, i) => {
     const hue = HUES[i % HUES.length];
     const words = p.kind === 'near' ? `${p.words} / ${p.wordsB}` : String(p.words);
@@ -262,13 +270,13 @@ function passageTable(passages: readonly Passage[], a: string, b: string): strin
     let content = excerpt(p.text, 90);
     if (p.kind === 'near') {
       const inside = p.verbatim.length
-        ? `<p>Verbatim inside: ${p.verbatim.map((v) => `<a href="#" data-go="${v}">#${v + 1}</a>`).join(' ')}</p>`
+        ? `<p>Verbatim inside: ${p.verbatim.map((v) => `<a href="#" data-go="${v}">${labels[v]}</a>`).join(' ')}</p>`
         : '';
       content = `<details><summary>${content}</summary><div class="diff">${renderDiff(p, a, b)}</div>${inside}</details>`;
     }
     return (
-      `<tr id="row${i}" data-go="${i}" tabindex="0" data-s="${p.kind}, ${words} words">` +
-      `<td><span class="sw" style="--h:${hue}"></span>#${i + 1}</td><td>${p.kind}</td><td>${words}</td>` +
+      `<tr id="row${i}" data-go="${i}" tabindex="0" data-s="${labels[i]} (${p.kind}, ${words} words)">` +
+      `<td><span class="sw" style="--h:${hue}"></span>${labels[i]}</td><td>${p.kind}</td><td>${words}</td>` +
       `<td>${span('a', p.a)}</td><td>${span('b', p.b)}</td><td>${similarity}</td><td>${content}</td></tr>`
     );
   });
@@ -369,7 +377,7 @@ function dim(){cols.a.classList.add('dim');cols.b.classList.add('dim')}
 function focus(p,from,here){if(!index)build();const e=index.get(p);if(!e)return;clear();dim();current=p;document.documentElement.style.setProperty('--fh',String(H[p%H.length]));
 for(const side of['a','b']){for(const el of e[side]){el.classList.add('focus');void el.offsetWidth;el.classList.add('flash')}if(side!==from&&e[side][0])reveal(cols[side],e[side][0])}
 const row=document.getElementById('row'+p);if(row)row.classList.add('current');
-status.textContent='Passage #'+(p+1)+(row?' ('+row.dataset.s+')':'')+(here>1?': one of '+here+' passages covering this text; click again for the next':'')}
+status.textContent='Passage '+(row?row.dataset.s:'#'+(p+1))+(here>1?': one of '+here+' passages covering this text; click again for the next':'')}
 function paragraph(q,from){clear();dim();for(const side of['a','b']){const m=document.getElementById('q'+side+q);if(m){m.classList.add('focus');void m.offsetWidth;m.classList.add('flash');if(side!==from)reveal(cols[side],m)}}status.textContent='Paragraph pair '+(+q+1)}
 function onText(side,ev){const m=ev.target.closest('[data-q]');if(m)return paragraph(m.dataset.q,side);const el=ev.target.closest('[data-p]');if(!el)return;const ps=el.dataset.p.split(' ').map(Number);focus(ps[(ps.indexOf(current)+1)%ps.length],side,ps.length)}
 cols.a.addEventListener('click',ev=>onText('a',ev));cols.b.addEventListener('click',ev=>onText('b',ev));
