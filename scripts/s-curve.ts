@@ -41,8 +41,12 @@ export function sCurveSvg(): string {
     const stroke = i % 5 === 0 ? '#bbb' : '#e5e5e5';
     out.push(`<line x1="${x(v)}" y1="${y(0)}" x2="${x(v)}" y2="${y(1)}" stroke="${stroke}"/>`);
     out.push(`<line x1="${x(0)}" y1="${y(v)}" x2="${x(1)}" y2="${y(v)}" stroke="${stroke}"/>`);
-    out.push(`<text x="${x(v)}" y="${(top + ph + 16).toFixed(1)}" text-anchor="middle">${v.toFixed(1)}</text>`);
-    out.push(`<text x="${left - 8}" y="${(Number(y(v)) + 4).toFixed(1)}" text-anchor="end">${v.toFixed(1)}</text>`);
+    out.push(
+      `<text x="${x(v)}" y="${(top + ph + 16).toFixed(1)}" text-anchor="middle">${v.toFixed(1)}</text>`,
+    );
+    out.push(
+      `<text x="${left - 8}" y="${(Number(y(v)) + 4).toFixed(1)}" text-anchor="end">${v.toFixed(1)}</text>`,
+    );
   }
   out.push(
     `<text x="${x(0.5)}" y="${H - 10}" text-anchor="middle">Jaccard similarity s of the two sets</text>`,
@@ -50,7 +54,8 @@ export function sCurveSvg(): string {
   );
   CURVES.forEach(({ bands, rows, colour }, i) => {
     const points: string[] = [];
-    for (let k = 0; k <= 200; k++) points.push(`${x(k / 200)},${y(candidateProbability(k / 200, bands, rows))}`);
+    for (let k = 0; k <= 200; k++)
+      points.push(`${x(k / 200)},${y(candidateProbability(k / 200, bands, rows))}`);
     out.push(`<polyline fill="none" stroke="${colour}" stroke-width="2.2" points="${points.join(' ')}"/>`);
     const t = (1 / bands) ** (1 / rows);
     const pt = candidateProbability(t, bands, rows);
