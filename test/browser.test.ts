@@ -40,7 +40,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const missing = !existsSync(CHROMIUM);
 const ci = process.env.CI === 'true';
 
-describe('HTML report in chromium', () => {
+describe('HTML report in chromium', { timeout: 30_000 }, () => {
   if (missing && !ci) {
     it.skip(`needs ${CHROMIUM}: apt-get install chromium`, () => {});
     return;

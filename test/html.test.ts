@@ -410,7 +410,8 @@ describe('formatHtml: overlaps and edge cases', () => {
   });
 });
 
-describe('formatHtml: a megabyte pair', () => {
+// Generous timeouts: a megabyte pair under coverage instrumentation on a loaded machine.
+describe('formatHtml: a megabyte pair', { timeout: 60_000 }, () => {
   /** ~1 MB of random words in 60-word paragraphs, and a copy with 2% of words changed, 0.5% cut or added. */
   function bigPair(chars: number, seed: number): [string, string] {
     const next = rng(seed);
