@@ -44,7 +44,54 @@ export interface Paragraph extends Range {
 
 // Letters and digits start a word; combining marks continue it; an apostrophe joins two parts
 // ("Russia's"); a trailing % stays with its number ("56%"). Same word shape as the report checker.
-const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:'[\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*%?/gu;
+// `wordEnd` scans ASCII words by hand and leaves anything non-ASCII to these sticky regexes.
+const WORD_AT = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:'[\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*%?/uy;
+const WORD_START_AT = /[\p{L}\p{N}]/uy;
+const NOT_A_WORD = -1; // no word starts here: step one code unit
+const NOT_A_WORD_PAIR = -2; // no word starts at this surrogate pair: step two
+
+/** ASCII letter or digit. */
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
+}
+
+/**
+ * End of the word starting at `i` in a normalised string (what WORD_AT would match there), or
+ * NOT_A_WORD / NOT_A_WORD_PAIR when none starts there. Words of ASCII letters, digits, inner
+ * apostrophes and a final % are scanned by hand (no match object per token); a word that meets a
+ * non-ASCII character, which may be a letter or a combining mark, is re-read by the regex.
+ */
+function wordEnd(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c >= 0x80) {
+    WORD_START_AT.lastIndex = i;
+    if (!WORD_START_AT.test(s)) {
+      const pair = c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+      return pair ? NOT_A_WORD_PAIR : NOT_A_WORD;
+    }
+    return regexWordEnd(s, i);
+  }
+  if (!isAsciiAlnum(c)) return NOT_A_WORD;
+  let j = i + 1;
+  for (;;) {
+    while (j < s.length && isAsciiAlnum(s.charCodeAt(j))) j++;
+    if (j === s.length) return j;
+    const d = s.charCodeAt(j);
+    if (d >= 0x80) return regexWordEnd(s, i);
+    if (d === 0x25) return j + 1; // %
+    if (d !== 0x27 || j + 1 === s.length) return j; // not an apostrophe, or one at the very end
+    const e = s.charCodeAt(j + 1);
+    if (e >= 0x80) return regexWordEnd(s, i);
+    if (!isAsciiAlnum(e)) return j;
+    j += 2;
+  }
+}
+
+function regexWordEnd(s: string, i: number): number {
+  WORD_AT.lastIndex = i;
+  WORD_AT.test(s);
+  return WORD_AT.lastIndex;
+}
 // One combining sequence: a Hangul leading jamo or syllable with the vowel/final jamo and marks
 // that compose with it, or any other code point with the combining marks bound to it.
 const SEQUENCE = /[\u1100-\u115F\uA960-\uA97F\uAC00-\uD7A3][\p{M}\u1160-\u11FF\uD7B0-\uD7FF]*|[\s\S]\p{M}*/uy;
@@ -163,38 +210,39 @@ export function tokenize(text: string): Tokens {
   if (typeof text !== 'string')
     throw new TypeError(`neardup: expected a string to tokenize, got ${typeof text}`);
   const { normalized, from, to } = mapNormalized(text);
-  const starts: number[] = [];
-  const ends: number[] = [];
+  // Two words are at least one code unit apart, so there are at most ⌈length / 2⌉ of them.
+  const capacity = (normalized.length + 1) >> 1;
+  const starts = new Uint32Array(capacity);
+  const ends = new Uint32Array(capacity);
   const words: string[] = [];
+  let n = 0;
   let lastNormStart = 0;
-  for (const m of normalized.matchAll(WORD)) {
-    const ns = m.index;
-    const ne = ns + m[0].length;
-    const start = from[ns]!;
-    const end = to[ne - 1]!;
-    const last = words.length - 1;
-    if (last >= 0 && start < ends[last]!) {
-      // Two words came out of one original sequence ("½" is "1⁄2"): offsets cannot split
-      // a sequence, so they stay one token.
-      ends[last] = end;
-      words[last] = normalized.slice(lastNormStart, ne);
+  let ns = 0;
+  while (ns < normalized.length) {
+    const ne = wordEnd(normalized, ns);
+    if (ne < 0) {
+      ns += ne === NOT_A_WORD ? 1 : 2;
       continue;
     }
-    starts.push(start);
-    ends.push(end);
-    words.push(m[0]);
-    lastNormStart = ns;
+    const start = from[ns]!;
+    const end = to[ne - 1]!;
+    if (n > 0 && start < ends[n - 1]!) {
+      // Two words came out of one original sequence ("½" is "1⁄2"): offsets cannot split
+      // a sequence, so they stay one token.
+      ends[n - 1] = end;
+      words[n - 1] = normalized.slice(lastNormStart, ne);
+    } else {
+      starts[n] = start;
+      ends[n] = end;
+      words.push(normalized.slice(ns, ne));
+      lastNormStart = ns;
+      n++;
+    }
+    ns = ne;
   }
-  const hashes = new Uint32Array(words.length);
-  for (let i = 0; i < words.length; i++) hashes[i] = hashString(words[i]!);
-  return {
-    source: text,
-    length: words.length,
-    starts: Uint32Array.from(starts),
-    ends: Uint32Array.from(ends),
-    words,
-    hashes,
-  };
+  const hashes = new Uint32Array(n);
+  for (let i = 0; i < n; i++) hashes[i] = hashString(words[i]!);
+  return { source: text, length: n, starts: starts.slice(0, n), ends: ends.slice(0, n), words, hashes };
 }
 
 const BLANK = /^\s*$/;
