@@ -126,6 +126,37 @@ function foldSequence(seq: string): string {
     .replace(FOLDABLE, (c) => FOLD[c]!);
 }
 
+// Folded forms of single code units seen so far (at most 65,536): most non-ASCII in a text is a
+// handful of characters (quotes, dashes, accented letters) that would otherwise be normalised anew
+// at every occurrence.
+const foldedChars = new Map<string, string>();
+
+function foldChar(c: string): string {
+  let folded = foldedChars.get(c);
+  if (folded === undefined) {
+    folded = foldSequence(c);
+    foldedChars.set(c, folded);
+  }
+  return folded;
+}
+
+const HANGUL_BASE = /[\u1100-\u115F\uA960-\uA97F\uAC00-\uD7A3]/;
+
+/** The combining sequence starting at `i` (see SEQUENCE), without running the regex when it is one code unit. */
+function sequenceAt(text: string, i: number): string {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdfff) {
+    // A BMP character is a sequence on its own unless a mark (none below U+0300) or, after a
+    // Hangul syllable or leading jamo, a vowel or final jamo follows it.
+    const d = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+    if (d < 0x300) return text[i]!;
+    MARK_AT.lastIndex = i + 1;
+    if (!MARK_AT.test(text) && !HANGUL_BASE.test(text[i]!)) return text[i]!;
+  }
+  SEQUENCE.lastIndex = i;
+  return SEQUENCE.exec(text)![0];
+}
+
 /**
  * Normalises text the way neardup compares it: Unicode NFKC, case folding (lower case, final
  * sigma as sigma), curly quotes and apostrophes to straight ones, dash variants to "-".
@@ -178,9 +209,8 @@ function mapNormalized(text: string): NormalizedText {
       i = j;
       continue;
     }
-    SEQUENCE.lastIndex = i;
-    const seq = SEQUENCE.exec(text)![0];
-    const folded = foldSequence(seq);
+    const seq = sequenceAt(text, i);
+    const folded = seq.length === 1 ? foldChar(seq) : foldSequence(seq);
     pieces.push(folded);
     reserve(folded.length);
     for (let k = 0; k < folded.length; k++, n++) {
