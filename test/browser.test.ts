@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compare, formatHtml } from '../src/index.js';
+import { bigPair } from './big-pair.js';
 
 // What the page-side callbacks use, declared here so this file compiles without the DOM lib
 // (which the project leaves out: the library must not lean on browser globals).
@@ -205,4 +206,37 @@ describe('HTML report in chromium', { timeout: 30_000 }, () => {
     await page.screenshot({ path, clip: { x: 0, y: 0, width: 1280, height: 820 } });
     expect(existsSync(path)).toBe(true);
   });
+  it('stays usable on a megabyte pair: it loads, and a click near the end finds the counterpart', async () => {
+    const [a, b] = bigPair(1_000_000, 7);
+    const big = compare(a, b);
+    const file = join(mkdtempSync(join(tmpdir(), 'neardup-browser-')), 'big.html');
+    writeFileSync(file, formatHtml(big, a, b));
+    const tab = await browser.newPage();
+    try {
+      await tab.setViewport({ width: 1280, height: 820 });
+      await tab.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      expect(await tab.$eval('#text-a', (el) => el.textContent?.length)).toBe(a.length);
+      // The last verbatim passage, near the end of both texts. Its segments lie inside the near
+      // passage that spans the texts, so clicks cycle between the two: click until it is shown.
+      let p = big.passages.length - 1;
+      while (big.passages[p]!.kind !== 'verbatim') p--;
+      const segment = await tab.$(`#text-a [data-p~="${p}"]`);
+      for (let k = 0; k < 3; k++) {
+        await segment!.click();
+        if ((await tab.$eval('tr.current', (el) => el.id)) === `row${p}`) break;
+      }
+      const seen = await tab.evaluate((p) => {
+        const col = document.getElementById('text-b')!;
+        const el = [...col.querySelectorAll<HTMLElement>('[data-p]')].find((e) =>
+          e.dataset.p!.split(' ').includes(String(p)),
+        )!;
+        const c = col.getBoundingClientRect();
+        const r = el.getBoundingClientRect();
+        return { focused: el.classList.contains('focus'), inView: r.top >= c.top && r.bottom <= c.bottom };
+      }, p);
+      expect(seen).toEqual({ focused: true, inView: true });
+    } finally {
+      await tab.close();
+    }
+  }, 60_000);
 });

@@ -18,9 +18,9 @@ import {
   type Range,
   type Report,
 } from '../src/index.js';
+import { bigPair } from './big-pair.js';
 import { fcParams, plantedPairArb } from './generators.js';
 import { withParagraphNearPassages } from './near-fixtures.js';
-import { randomWord, rng } from './text-generators.js';
 
 const seedPathA = new URL('../seeds/kim-warm-feelings.txt', import.meta.url);
 const seedPathB = new URL('../seeds/putin-kim-thursday.txt', import.meta.url);
@@ -404,6 +404,12 @@ describe('formatHtml: overlaps and edge cases', () => {
     );
     const bad = { ...report, passages: [{ ...report.passages[0]!, kind: 'fuzzy' }] } as never;
     expect(() => formatHtml(bad, A, B)).toThrow(/passage #1 has unknown kind "fuzzy"/);
+    const near = report.passages.findIndex((p) => p.kind === 'near');
+    const wrongIndex = structuredClone(report);
+    (wrongIndex.passages[near] as NearPassage).verbatim = [99];
+    expect(() => formatHtml(wrongIndex, A, B)).toThrow(
+      new RegExp(`passage #${near + 1} lists verbatim passage index 99, out of 0..16`),
+    );
     expect(() => formatHtml(report, A as never, 3 as never)).toThrow(
       /takes the two texts as strings, got string and number/,
     );
@@ -412,24 +418,6 @@ describe('formatHtml: overlaps and edge cases', () => {
 
 // Generous timeouts: a megabyte pair under coverage instrumentation on a loaded machine.
 describe('formatHtml: a megabyte pair', { timeout: 60_000 }, () => {
-  /** ~1 MB of random words in 60-word paragraphs, and a copy with 2% of words changed, 0.5% cut or added. */
-  function bigPair(chars: number, seed: number): [string, string] {
-    const next = rng(seed);
-    const wa: string[] = [];
-    const wb: string[] = [];
-    let length = 0;
-    for (let k = 0; length < chars; k++) {
-      const w = randomWord(next);
-      const sep = k % 60 === 59 ? '\n\n' : ' ';
-      wa.push(w + sep);
-      length += w.length + sep.length;
-      const r = next();
-      if (r < 0.02) wb.push(randomWord(next) + sep);
-      else if (r >= 0.025) wb.push(w + sep);
-      if (r > 0.995) wb.push(`${randomWord(next)} `);
-    }
-    return [wa.join(''), wb.join('')];
-  }
   const [a, b] = bigPair(1_000_000, 7);
   const report = compare(a, b);
   const html = formatHtml(report, a, b);

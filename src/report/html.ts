@@ -38,6 +38,8 @@ const escText = (s: string): string =>
 
 // Hues of the passage palette; passage i takes HUES[i % HUES.length], so neighbours differ.
 const HUES = [210, 35, 130, 330, 265, 180, 5, 95, 290, 55, 235, 155];
+// Segments per side that flash on focus (the ones scrolled to); the rest just take the colour.
+const FLASHED = 24;
 
 /** 1-based `line:column` (UTF-16 columns) of offsets in a text; LF, CRLF and CR end lines (as formatText). */
 function lineLocator(text: string): (offset: number) => string {
@@ -339,7 +341,7 @@ function styles(): string {
   const palette = HUES.map(
     (h, i) =>
       `.b${i}{background:hsla(${h},85%,62%,.38)}.n${i}{background:hsla(${h},85%,62%,.14)}` +
-      `.u${i}{box-shadow:inset 0 -3px 0 hsl(${h},70%,42%)}`,
+      `.u${i}{box-shadow:inset 0 -3px 0 hsl(${h},70%,42%)}.focus.f${i}{background:hsla(${h},90%,55%,.7)}`,
   ).join('');
   return `*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d1d1f;background:#fafafa}
 header{padding:14px 20px 6px;background:#fff;border-bottom:1px solid #ddd}h1{font-size:18px;margin:0 0 8px}
@@ -354,8 +356,9 @@ h2{font-size:15px;margin:18px 0 8px}.figures{display:flex;flex-wrap:wrap;gap:6px
 .pm::before{content:"¶";font:bold 11px system-ui,sans-serif;padding:0 3px;margin-right:3px;border-radius:3px;color:#fff;background:#888;vertical-align:1px}
 .pm-identical::before{background:#2e8b3a}.pm-near::before{background:#c98a00}.pm-moved::before{background:#7b3fb3}.pm-unmatched::before{background:#9a9a9a}
 .pm[data-q]{cursor:pointer}${palette}
-.focus{background:hsla(var(--fh),90%,55%,.7)!important}.dim .s:not(.focus),.dim .pm:not(.focus){opacity:.4}
-.flash{animation:flash 1.4s ease-out}@keyframes flash{0%,30%{background:hsla(var(--fh),95%,40%,.95);color:#fff}}
+.dim .s:not(.focus){background:none;box-shadow:none;color:#777}.dim .pm:not(.focus)::before{opacity:.35}
+.pm.focus::before{box-shadow:0 0 0 3px #263238}
+.flash{animation:flash 1.4s ease-out}@keyframes flash{0%,30%{background:#263238;color:#fff}}
 #status{position:sticky;bottom:0;margin:0;padding:6px 20px;background:#263238;color:#fff;font-size:13px;min-height:1.8em}
 main{padding:0 20px 20px}.list{border-collapse:collapse;width:100%;background:#fff;font-size:13px}
 .list th,.list td{border-bottom:1px solid #e4e4e4;padding:4px 8px;text-align:left;vertical-align:top}
@@ -368,22 +371,25 @@ main{padding:0 20px 20px}.list{border-collapse:collapse;width:100%;background:#f
 
 // The page's behaviour: click a segment and the other side scrolls to the counterpart, which
 // flashes; clicking again where passages overlap cycles through them. Rows of the tables link too.
-const SCRIPT = `(()=>{const H=${JSON.stringify(HUES)};const cols={a:document.getElementById('text-a'),b:document.getElementById('text-b')};
-const status=document.getElementById('status');let index=null,current=-1;
+// Built for megabyte pages: the segment index is made once, on the first click; focus touches only
+// the passage's own segments (its colour is a class, not an inherited custom property, which would
+// restyle the whole page), and only the first few segments flash (an animation each).
+const SCRIPT = `(()=>{const cols={a:document.getElementById('text-a'),b:document.getElementById('text-b')};
+const status=document.getElementById('status');let index=null,current=-1,lit=[],hue='';
 function build(){index=new Map();for(const side of['a','b'])for(const el of cols[side].querySelectorAll('[data-p]'))for(const p of el.dataset.p.split(' ')){let e=index.get(+p);if(!e){e={a:[],b:[]};index.set(+p,e)}e[side].push(el)}}
 function reveal(col,el){const r=el.getBoundingClientRect(),c=col.getBoundingClientRect();if(r.top<c.top||r.bottom>c.bottom)col.scrollTop+=r.top-c.top-col.clientHeight/3}
-function clear(){for(const el of document.querySelectorAll('.focus,.current,.dim'))el.classList.remove('focus','flash','current','dim')}
-function dim(){cols.a.classList.add('dim');cols.b.classList.add('dim')}
-function focus(p,from,here){if(!index)build();const e=index.get(p);if(!e)return;clear();dim();current=p;document.documentElement.style.setProperty('--fh',String(H[p%H.length]));
-for(const side of['a','b']){for(const el of e[side]){el.classList.add('focus');void el.offsetWidth;el.classList.add('flash')}if(side!==from&&e[side][0])reveal(cols[side],e[side][0])}
+function clear(){for(const el of lit)el.classList.remove('focus','flash',hue);lit=[];for(const el of document.querySelectorAll('.current'))el.classList.remove('current');for(const c of[cols.a,cols.b])c.classList.remove('dim')}
+function light(els,h,few){hue=h;for(const el of els)el.classList.add('focus',h);lit=els;for(const c of[cols.a,cols.b])c.classList.add('dim');requestAnimationFrame(()=>{for(const el of few)el.classList.add('flash')})}
+function focus(p,from,here){if(!index)build();const e=index.get(p);if(!e)return;clear();current=p;light(e.a.concat(e.b),'f'+(p%${HUES.length}),e.a.slice(0,${FLASHED}).concat(e.b.slice(0,${FLASHED})));
+for(const side of['a','b'])if(side!==from&&e[side][0])reveal(cols[side],e[side][0]);
 const row=document.getElementById('row'+p);if(row)row.classList.add('current');
 status.textContent='Passage '+(row?row.dataset.s:'#'+(p+1))+(here>1?': one of '+here+' passages covering this text; click again for the next':'')}
-function paragraph(q,from){clear();dim();for(const side of['a','b']){const m=document.getElementById('q'+side+q);if(m){m.classList.add('focus');void m.offsetWidth;m.classList.add('flash');if(side!==from)reveal(cols[side],m)}}status.textContent='Paragraph pair '+(+q+1)}
+function paragraph(q,from){clear();current=-1;const ms=['a','b'].map(side=>document.getElementById('q'+side+q)).filter(Boolean);light(ms,'fp',ms);ms.forEach((m,i)=>{if(['a','b'][i]!==from)reveal(m.closest('.text'),m)});status.textContent='Paragraph pair '+(+q+1)}
 function onText(side,ev){const m=ev.target.closest('[data-q]');if(m)return paragraph(m.dataset.q,side);const el=ev.target.closest('[data-p]');if(!el)return;const ps=el.dataset.p.split(' ').map(Number);focus(ps[(ps.indexOf(current)+1)%ps.length],side,ps.length)}
 cols.a.addEventListener('click',ev=>onText('a',ev));cols.b.addEventListener('click',ev=>onText('b',ev));
-function go(ev){const t=ev.target;if(t.closest('summary'))return;const g=t.closest('[data-go],[data-q],[data-u]');if(!g||g.closest('.text'))return;ev.preventDefault();
+function go(ev){const t=ev.target;if(t.closest('summary'))return;const g=t.closest('[data-go],[data-q],[data-u]');if(!g)return;ev.preventDefault();
 document.querySelector('.cols').scrollIntoView({block:'start'});if(g.dataset.go!==undefined)return focus(+g.dataset.go,null,1);if(g.dataset.q!==undefined)return paragraph(g.dataset.q,null);
-const u=document.getElementById('u'+g.dataset.u);if(u){clear();u.classList.add('focus');reveal(cols[g.dataset.u[0]],u)}}
+const u=document.getElementById('u'+g.dataset.u);if(u){clear();light([u],'fp',[u]);reveal(cols[g.dataset.u[0]],u)}}
 document.querySelector('main').addEventListener('click',go);document.querySelector('main').addEventListener('keydown',ev=>{if(ev.key==='Enter')go(ev)})})();`;
 
 /**
