@@ -2,14 +2,20 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    // The library: ESM + CJS with types for both (index.d.ts / index.d.cts).
-    entry: { index: 'src/index.ts' },
+    // The library: ESM + CJS with types for both (index.d.ts / index.d.cts), and the Node-only
+    // subpaths neardup/node (node.js / node.cjs: snapshot files) and neardup/redis (RedisStorage).
+    entry: { index: 'src/index.ts', node: 'src/node.ts', redis: 'src/redis.ts' },
+    // The optional peer dependency of neardup/redis: loaded from the user's node_modules.
+    external: ['ioredis'],
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
     clean: true,
     target: 'es2022',
     platform: 'neutral',
+    // Shared chunks in CJS too, so require('neardup') and require('neardup/node') share one
+    // MinHashLSH and one NeardupError class (instanceof works across the two entries).
+    splitting: true,
   },
   {
     // The CLI: Node only, ESM; it bundles the library's public entry (src/index.ts).

@@ -19,6 +19,38 @@ export { alignParagraphs, wordEditSimilarity } from './align.js';
 export { NeardupError } from './errors.js';
 export type { PanAnnotation, PanDocumentPair, PanMeasures } from './eval/pan.js';
 export { panMeasures } from './eval/pan.js';
+export type {
+  DedupCluster,
+  DedupDocument,
+  DedupOptions,
+  DedupProgress,
+  DedupResult,
+  ScoredPair,
+} from './lsh/dedup.js';
+export { dedup } from './lsh/dedup.js';
+export type {
+  FromBytesOptions,
+  InsertEntry,
+  InsertOptions,
+  InsertResult,
+  LSHOptions,
+  LSHPair,
+  PairsOptions,
+  QueryMatch,
+  QueryOptions,
+} from './lsh/minhash-lsh.js';
+export { MinHashLSH } from './lsh/minhash-lsh.js';
+export type { BandsRows, BandsRowsOptions, LSHWeights, OptimalBandsRows } from './lsh/params.js';
+export {
+  collisionProbability,
+  DEFAULT_THRESHOLD,
+  DEFAULT_WEIGHTS,
+  falseNegativeArea,
+  falsePositiveArea,
+  optimalBandsRows,
+  resolveBandsRows,
+} from './lsh/params.js';
+export { SNAPSHOT_VERSION } from './lsh/snapshot.js';
 export type { MinHashOptions, Signature } from './minhash.js';
 export {
   DEFAULT_NUM_PERM,
@@ -58,5 +90,7 @@ export { DEFAULT_SHINGLE_SIZE, shingle, shingleSpan, uniqueSorted } from './shin
 export type { SignatureOptions } from './signature.js';
 export { signature } from './signature.js';
 export { ENGLISH_STOP_WORDS } from './stopwords.js';
+export { MemoryStorage } from './storage/memory.js';
+export type { EntryBatch, IndexParams, InsertMode, LSHStorage } from './storage/types.js';
 export type { Paragraph, Range, Tokens } from './text.js';
 export { normalizeText, segmentParagraphs, tokenize } from './text.js';

@@ -1,0 +1,276 @@
+// dedup(): stream documents through signatures and an LSH index, and group near-duplicates.
+//
+// Each batch of documents is inserted, then queried; a pair is kept when the other document came
+// earlier in the input (or is in the index without being in the input), so each pair is found
+// once, when its second document arrives. Inserting skips keys already stored, so re-running
+// after a crash (the index already holds part of the input) stores nothing twice and finds the
+// same pairs: a document stored by the crashed run that comes later in the input is recognised
+// when it arrives, and the pair found early through it is dropped as a repeat.
+
+import { NeardupError } from '../errors.js';
+import type { Signature } from '../minhash.js';
+import { signature } from '../signature.js';
+import { checkKey, type LSHOptions, MinHashLSH } from './minhash-lsh.js';
+
+/** A document for {@link dedup}. */
+export interface DedupDocument {
+  /** The document's id: a non-empty string, unique in the input; it becomes its key in the index. */
+  readonly id: string;
+  /** The document's text. */
+  readonly text: string;
+}
+
+/** Progress of {@link dedup}, passed to {@link DedupOptions.onProgress}. */
+export interface DedupProgress {
+  /** Documents read and processed so far. */
+  readonly documents: number;
+  /** Of those, documents newly inserted into the index. */
+  readonly indexed: number;
+  /** Of those, documents the index already held (a resumed run, or an index built earlier). */
+  readonly alreadyIndexed: number;
+  /** Verified pairs found so far. */
+  readonly pairs: number;
+  /** Candidates scored so far (each document's matches from the index, itself excluded). */
+  readonly candidates: number;
+}
+
+/** Options of {@link dedup}: those of {@link MinHashLSH} plus batching, progress and an index to reuse. */
+export interface DedupOptions extends LSHOptions {
+  /**
+   * The index to insert into and query, e.g. one on Redis so the work survives a crash and
+   * several runs share it. Its parameters are used; any of threshold, numPerm, seed, shingleSize,
+   * bands or rows also given here must agree with them. @default a new in-memory index
+   */
+  index?: MinHashLSH;
+  /** Documents per batch: one storage write and one batched lookup each. @default 1000 */
+  batchSize?: number;
+  /** Called with the progress every `progressEvery` documents (at batch ends) and once at the end. */
+  onProgress?: (progress: DedupProgress) => void | Promise<void>;
+  /** Documents between two progress reports. @default 1000 */
+  progressEvery?: number;
+}
+
+/** A verified near-duplicate pair: `a < b` (string order), and their estimated Jaccard similarity. */
+export interface ScoredPair {
+  /** The smaller id. */
+  readonly a: string;
+  /** The larger id. */
+  readonly b: string;
+  /** Estimated Jaccard similarity of the two documents' signatures (≥ the threshold). */
+  readonly score: number;
+}
+
+/** A cluster of near-duplicates: documents connected by verified pairs. */
+export interface DedupCluster {
+  /** The ids in the cluster (at least two), sorted. */
+  readonly keys: readonly string[];
+  /** The verified pairs that connect them, sorted by `a` then `b`. */
+  readonly pairs: readonly ScoredPair[];
+}
+
+/** What {@link dedup} found. */
+export interface DedupResult {
+  /** Clusters of at least two documents, sorted by their first id. */
+  readonly clusters: DedupCluster[];
+  /** Documents read. */
+  readonly documents: number;
+  /** Documents newly inserted into the index. */
+  readonly indexed: number;
+  /** Documents the index already held (a resumed run, or an index built earlier). */
+  readonly alreadyIndexed: number;
+  /** Verified pairs, over all clusters. */
+  readonly pairs: number;
+}
+
+const COMPARED = ['threshold', 'numPerm', 'seed', 'shingleSize', 'bands', 'rows'] as const;
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new NeardupError(`${name} must be an integer ≥ 1, got ${value}`);
+  return value;
+}
+
+function sameValues(a: Uint32Array, b: Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const compareStrings = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+
+/** Clusters (connected components of the pairs) by union-find, sorted deterministically. */
+function cluster(pairs: ScoredPair[]): DedupCluster[] {
+  const id = new Map<string, number>();
+  const names: string[] = [];
+  const parent: number[] = [];
+  const node = (key: string) => {
+    let n = id.get(key);
+    if (n === undefined) {
+      n = names.length;
+      id.set(key, n);
+      names.push(key);
+      parent.push(n);
+    }
+    return n;
+  };
+  const find = (n: number) => {
+    while (parent[n] !== n) {
+      parent[n] = parent[parent[n]!]!; // path halving
+      n = parent[n]!;
+    }
+    return n;
+  };
+  for (const p of pairs) {
+    const ra = find(node(p.a));
+    const rb = find(node(p.b));
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+  const groups = new Map<number, { keys: string[]; pairs: ScoredPair[] }>();
+  const group = (root: number) => {
+    let g = groups.get(root);
+    if (!g) {
+      g = { keys: [], pairs: [] };
+      groups.set(root, g);
+    }
+    return g;
+  };
+  for (let n = 0; n < names.length; n++) group(find(n)).keys.push(names[n]!);
+  for (const p of pairs) group(find(id.get(p.a)!)).pairs.push(p);
+  const clusters = Array.from(groups.values(), (g) => ({
+    keys: g.keys.sort(compareStrings),
+    pairs: g.pairs.sort((x, y) => compareStrings(x.a, y.a) || compareStrings(x.b, y.b)),
+  }));
+  return clusters.sort((x, y) => compareStrings(x.keys[0]!, y.keys[0]!));
+}
+
+/**
+ * Finds the near-duplicates in a stream of documents: each is tokenised, shingled and signed
+ * ({@link signature}), inserted into an LSH index in batches, and checked against the documents
+ * before it; pairs whose estimated Jaccard reaches the threshold are joined into clusters
+ * (union-find). Memory holds the ids and the pairs, not the texts.
+ *
+ * Resumable: documents already in the index (from an interrupted run on the same persistent
+ * index) are not inserted again but still matched, so a re-run stores nothing twice and returns
+ * the same clusters as a run that was never interrupted. A document already in the index under
+ * its id but with another text is an error.
+ *
+ * @throws {@link NeardupError} on a document without a non-empty string id or a string text, an
+ * id repeated in the input (naming both positions), an id already indexed with another text, or
+ * options that disagree with the given index.
+ * @example
+ * ```ts
+ * const { clusters } = await dedup(
+ *   docs, // an array or an async iterable of { id, text }
+ *   { threshold: 0.8, onProgress: (p) => console.error(`${p.documents} documents, ${p.pairs} pairs`) },
+ * );
+ * for (const c of clusters) console.log(c.keys.join(' ~ '));
+ * ```
+ */
+export async function dedup(
+  docs: AsyncIterable<DedupDocument> | Iterable<DedupDocument>,
+  options: DedupOptions = {},
+): Promise<DedupResult> {
+  const batchSize = positiveInteger('batchSize', options.batchSize ?? 1000);
+  const progressEvery = positiveInteger('progressEvery', options.progressEvery ?? 1000);
+  const index = options.index ?? new MinHashLSH(options);
+  if (options.index) {
+    const diffs = COMPARED.filter((n) => options[n] !== undefined && options[n] !== index.params[n]).map(
+      (n) => `${n} ${index.params[n]} (index) vs ${options[n]} (options)`,
+    );
+    if (diffs.length > 0)
+      throw new NeardupError(`dedup options disagree with the given index: ${diffs.join(', ')}`);
+  }
+  await index.ready();
+  const { numPerm, seed, shingleSize, threshold } = index.params;
+  const sigOptions = { numPerm, seed, shingleSize };
+
+  const ordinal = new Map<string, number>(); // every input id → its position
+  const pairs: ScoredPair[] = [];
+  const outside: { pair: ScoredPair; other: string }[] = []; // pairs with a key not (yet) seen in the input
+  let documents = 0;
+  let indexed = 0;
+  let alreadyIndexed = 0;
+  let candidates = 0;
+  let reported = 0;
+  const progress = (): DedupProgress => ({
+    documents,
+    indexed,
+    alreadyIndexed,
+    pairs: pairs.length,
+    candidates,
+  });
+
+  const orient = (x: string, y: string, score: number): ScoredPair =>
+    x < y ? { a: x, b: y, score } : { a: y, b: x, score };
+
+  let batch: DedupDocument[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const docsNow = batch;
+    batch = [];
+    const sigs: Signature[] = docsNow.map((d) => signature(d.text, sigOptions));
+    const result = await index.insertMany(
+      docsNow.map((d, i) => ({ key: d.id, signature: sigs[i]! })),
+      { ifExists: 'skip' },
+    );
+    indexed += result.inserted;
+    alreadyIndexed += result.existing.length;
+    if (result.existing.length > 0) {
+      // Already stored: by an interrupted run (same text, same signature) — or another text.
+      const stored = await index.getSignatures(result.existing);
+      const position = new Map(docsNow.map((d, i) => [d.id, i]));
+      result.existing.forEach((key, i) => {
+        if (!sameValues(stored[i]?.values ?? new Uint32Array(0), sigs[position.get(key)!]!.values))
+          throw new NeardupError(
+            `document ${JSON.stringify(key)} is already in the index with a different signature ` +
+              `(its text changed, or another document has that id); remove it from the index or rename it`,
+          );
+      });
+    }
+    const matches = await index.queryMany(sigs, { minScore: threshold });
+    for (let i = 0; i < docsNow.length; i++) {
+      const id = docsNow[i]!.id;
+      const mine = ordinal.get(id)!;
+      for (const { key, score } of matches[i]!) {
+        if (key === id) continue;
+        candidates++;
+        const theirs = ordinal.get(key);
+        if (theirs === undefined) outside.push({ pair: orient(id, key, score), other: key });
+        else if (theirs < mine) pairs.push(orient(id, key, score));
+        // theirs > mine: found again when that document is processed.
+      }
+    }
+    documents += docsNow.length;
+    if (options.onProgress && documents - reported >= progressEvery) {
+      reported = documents;
+      await options.onProgress(progress());
+    }
+  };
+
+  let position = 0;
+  for await (const doc of docs) {
+    const where = `document ${position}`;
+    if (doc === null || typeof doc !== 'object')
+      throw new NeardupError(`${where} is not an object { id, text }`);
+    checkKey(doc.id, `${where}: id`);
+    if (typeof doc.text !== 'string')
+      throw new NeardupError(
+        `${where} (id ${JSON.stringify(doc.id)}): text must be a string, got ${typeof doc.text}`,
+      );
+    const before = ordinal.get(doc.id);
+    if (before !== undefined)
+      throw new NeardupError(
+        `document id ${JSON.stringify(doc.id)} appears twice in the input (documents ${before} and ${position})`,
+      );
+    ordinal.set(doc.id, position++);
+    batch.push(doc);
+    if (batch.length >= batchSize) await flush();
+  }
+  await flush();
+
+  // A key met before its own turn came (stored by an interrupted run) was paired again when it
+  // arrived; only keys that never came are outside the input.
+  for (const { pair, other } of outside) if (!ordinal.has(other)) pairs.push(pair);
+  if (options.onProgress) await options.onProgress(progress());
+  return { clusters: cluster(pairs), documents, indexed, alreadyIndexed, pairs: pairs.length };
+}
