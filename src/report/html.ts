@@ -361,7 +361,7 @@ h2{font-size:15px;margin:18px 0 8px}.figures{display:flex;flex-wrap:wrap;gap:6px
 .flash{animation:flash 1.4s ease-out}@keyframes flash{0%,30%{background:#263238;color:#fff}}
 #status{position:sticky;bottom:0;margin:0;padding:6px 20px;background:#263238;color:#fff;font-size:13px;min-height:1.8em}
 main{padding:0 20px 20px}.list{border-collapse:collapse;width:100%;background:#fff;font-size:13px}
-.list th,.list td{border-bottom:1px solid #e4e4e4;padding:4px 8px;text-align:left;vertical-align:top}
+.list th,.list td{border-bottom:1px solid #e4e4e4;padding:4px 8px;text-align:left;vertical-align:top}.list td:not(:last-child){white-space:nowrap}
 .list tbody tr{cursor:pointer}.list tbody tr:hover,.list tr.current{background:#eef4ff}
 .sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;background:hsl(var(--h),75%,55%)}
 .diff{font:13px/1.6 Georgia,"DejaVu Serif",serif;margin:6px 0}.diff del{color:#a40000;background:#fde8e8}.diff ins{color:#006b1b;background:#e4f6e7;text-decoration:none}
