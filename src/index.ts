@@ -65,7 +65,7 @@ export {
   signatureToBytes,
   standardError,
 } from './minhash.js';
-export type { DiffOp, DiffStep, NearMatch, NearOptions, NearSide } from './near.js';
+export type { DiffOp, DiffStep, LineBounds, NearMatch, NearOptions, NearSide } from './near.js';
 export { findNearPassages } from './near.js';
 export type { CompareOptions, ResolvedCompareOptions } from './options.js';
 export { defaultCompareOptions, resolveCompareOptions } from './options.js';

@@ -30,6 +30,14 @@ export interface NearOptions {
   maxRepeats: number;
 }
 
+/** Where each word's line starts and ends, as token indices (see {@link NearSide.lines}). */
+export interface LineBounds {
+  /** For each word, the index of the first word on its line. */
+  start: Int32Array;
+  /** For each word, the index one past the last word on its line. */
+  end: Int32Array;
+}
+
 /** One side of a {@link findNearPassages} comparison. */
 export interface NearSide {
   /** Word ids in a vocabulary shared with the other side (equal words, equal ids). */
@@ -40,7 +48,7 @@ export interface NearSide {
    * For each word, the first word and one past the last word of its line. When given, a passage
    * that ends within `maxGap` words of its line's edge is widened to that edge.
    */
-  lines?: { start: Int32Array; end: Int32Array };
+  lines?: LineBounds;
 }
 
 /** Kinds of step in a word diff: same words, words only in A, words only in B, A's words replaced by B's. */
