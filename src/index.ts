@@ -5,6 +5,11 @@
  * {@link shingle}, {@link minhash}, {@link alignParagraphs}, {@link findSharedRuns} (passages),
  * and {@link compare}, which runs them all and returns a {@link Report}.
  *
+ * At corpus scale: {@link MinHashLSH}, an index of signatures that finds near-duplicates without
+ * comparing all pairs (bands and rows from {@link optimalBandsRows}, entries in an
+ * {@link LSHStorage}, in memory by default), and {@link dedup}, which streams documents through it
+ * into clusters. Snapshot files: `saveIndex` and `loadIndex` from `neardup/node`.
+ *
  * @packageDocumentation
  */
 

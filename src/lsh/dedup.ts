@@ -44,7 +44,10 @@ export interface DedupOptions extends LSHOptions {
   index?: MinHashLSH;
   /** Documents per batch: one storage write and one batched lookup each. @default 1000 */
   batchSize?: number;
-  /** Called with the progress every `progressEvery` documents (at batch ends) and once at the end. */
+  /**
+   * Called with the progress every `progressEvery` documents (at the end of the batch that
+   * reaches them) and once at the end (unless that batch's report was already the final state).
+   */
   onProgress?: (progress: DedupProgress) => void | Promise<void>;
   /** Documents between two progress reports. @default 1000 */
   progressEvery?: number;
@@ -192,13 +195,12 @@ export async function dedup(
   let alreadyIndexed = 0;
   let candidates = 0;
   let reported = 0;
-  const progress = (): DedupProgress => ({
-    documents,
-    indexed,
-    alreadyIndexed,
-    pairs: pairs.length,
-    candidates,
-  });
+  let last: DedupProgress | undefined;
+  const report = async () => {
+    reported = documents;
+    last = { documents, indexed, alreadyIndexed, pairs: pairs.length, candidates };
+    await options.onProgress?.(last);
+  };
 
   const orient = (x: string, y: string, score: number): ScoredPair =>
     x < y ? { a: x, b: y, score } : { a: y, b: x, score };
@@ -241,10 +243,7 @@ export async function dedup(
       }
     }
     documents += docsNow.length;
-    if (options.onProgress && documents - reported >= progressEvery) {
-      reported = documents;
-      await options.onProgress(progress());
-    }
+    if (options.onProgress && documents - reported >= progressEvery) await report();
   };
 
   let position = 0;
@@ -271,6 +270,7 @@ export async function dedup(
   // A key met before its own turn came (stored by an interrupted run) was paired again when it
   // arrived; only keys that never came are outside the input.
   for (const { pair, other } of outside) if (!ordinal.has(other)) pairs.push(pair);
-  if (options.onProgress) await options.onProgress(progress());
+  // The final report, unless the last batch's report already said it all.
+  if (options.onProgress && (last?.documents !== documents || last.pairs !== pairs.length)) await report();
   return { clusters: cluster(pairs), documents, indexed, alreadyIndexed, pairs: pairs.length };
 }

@@ -16,9 +16,10 @@ import { NeardupError } from '../errors.js';
 import { hashRange } from '../hash.js';
 import type { IndexParams } from '../storage/types.js';
 import { BAND_HASH_SCHEME, SIGNATURE_HASH_SCHEME } from './bands.js';
+import type { MinHashLSH } from './minhash-lsh.js';
 
 const MAGIC = 0x584c444e; // "NDLX" read as a little-endian u32
-/** Version of the snapshot format written by {@link encodeSnapshot}. */
+/** Version of the index snapshot format that {@link MinHashLSH.toBytes} writes and `fromBytes` reads. */
 export const SNAPSHOT_VERSION = 1;
 const HEADER_BYTES = 40;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
