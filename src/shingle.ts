@@ -62,9 +62,47 @@ export function shingleSpan(index: number, k: number, wordCount: number): Range 
  * ```
  */
 export function uniqueSorted(hashes: Uint32Array): Uint32Array {
-  const sorted = hashes.slice().sort();
+  const sorted = hashes.length >= RADIX_MIN ? radixSorted(hashes) : hashes.slice().sort();
   let n = 0;
   for (let i = 0; i < sorted.length; i++)
     if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
   return sorted.subarray(0, n);
+}
+
+// From this many values on, a two-pass radix sort (16 bits a pass, linear time) beats the
+// built-in typed-array sort (3x at 158k values, a 1 MB text's shingles); below it, the fixed cost
+// of its 2 × 65,536 counters does not pay.
+const RADIX_MIN = 16384;
+
+/** A sorted copy of `values`: least significant 16 bits first, then the most significant 16. */
+function radixSorted(values: Uint32Array): Uint32Array {
+  const n = values.length;
+  const low = new Uint32Array(65536);
+  const high = new Uint32Array(65536);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    low[v & 0xffff]!++;
+    high[v >>> 16]!++;
+  }
+  let lowSum = 0;
+  let highSum = 0;
+  for (let k = 0; k < 65536; k++) {
+    const l = low[k]!;
+    low[k] = lowSum;
+    lowSum += l;
+    const h = high[k]!;
+    high[k] = highSum;
+    highSum += h;
+  }
+  const byLow = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    byLow[low[v & 0xffff]!++] = v;
+  }
+  const sorted = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = byLow[i]!;
+    sorted[high[v >>> 16]!++] = v;
+  }
+  return sorted;
 }
