@@ -218,6 +218,20 @@ describe('dedup', () => {
     },
   );
 
+  it('opens an index on a given storage with the parameters stored there', async () => {
+    const storage = new MemoryStorage();
+    await new MinHashLSH({ threshold: 0.9, storage }).ready();
+    const result = await dedup(docs.slice(0, 30), { storage, batchSize: 8 });
+    expect(result.indexed).toBe(30);
+    expect((await MinHashLSH.open({ storage })).threshold).toBe(0.9);
+    await expect(dedup(docs, { storage, threshold: 0.8 })).rejects.toThrow(
+      'threshold 0.9 (stored) vs 0.8 (requested)',
+    );
+    await expect(dedup(docs, { storage, index: new MinHashLSH() })).rejects.toThrow(
+      'give dedup an index or a storage, not both',
+    );
+  });
+
   it('pairs new documents with documents already in a given index that are not in the input', async () => {
     const index = new MinHashLSH({ threshold: 0.8 });
     const original = docs.find((d) => d.id === 'doc020')!;

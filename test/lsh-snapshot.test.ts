@@ -103,6 +103,15 @@ describe('index snapshots (bytes)', () => {
     expect((await copy.query(signature(docs[9]!.text))).map((m) => m.key)).toEqual(['doc-2', 'doc-9']);
   });
 
+  it('reads a snapshot at any byte offset (e.g. a slice of a larger buffer)', async () => {
+    const { lsh } = await build({}, 10);
+    const bytes = await lsh.toBytes();
+    const shifted = new Uint8Array(bytes.length + 3);
+    shifted.set(bytes, 3);
+    const copy = await MinHashLSH.fromBytes(shifted.subarray(3));
+    expect(await entries(copy)).toEqual(await entries(lsh));
+  });
+
   it('round-trips an empty index', async () => {
     const lsh = new MinHashLSH({ threshold: 0.6 });
     const copy = await MinHashLSH.fromBytes(await lsh.toBytes());

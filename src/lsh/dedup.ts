@@ -39,7 +39,9 @@ export interface DedupOptions extends LSHOptions {
   /**
    * The index to insert into and query, e.g. one on Redis so the work survives a crash and
    * several runs share it. Its parameters are used; any of threshold, numPerm, seed, shingleSize,
-   * bands or rows also given here must agree with them. @default a new in-memory index
+   * bands or rows also given here must agree with them. Without it, an index is opened on
+   * `storage` ({@link MinHashLSH.open}: its stored parameters if it holds an index, else new
+   * ones from these options). @default a new in-memory index
    */
   index?: MinHashLSH;
   /** Documents per batch: one storage write and one batched lookup each. @default 1000 */
@@ -150,7 +152,7 @@ function cluster(pairs: ScoredPair[]): DedupCluster[] {
  * Finds the near-duplicates in a stream of documents: each is tokenised, shingled and signed
  * ({@link signature}), inserted into an LSH index in batches, and checked against the documents
  * before it; pairs whose estimated Jaccard reaches the threshold are joined into clusters
- * (union-find). Memory holds the ids and the pairs, not the texts.
+ * (union-find). Besides the index, memory holds the ids and the pairs, not the texts.
  *
  * Resumable: documents already in the index (from an interrupted run on the same persistent
  * index) are not inserted again but still matched, so a re-run stores nothing twice and returns
@@ -175,7 +177,10 @@ export async function dedup(
 ): Promise<DedupResult> {
   const batchSize = positiveInteger('batchSize', options.batchSize ?? 1000);
   const progressEvery = positiveInteger('progressEvery', options.progressEvery ?? 1000);
-  const index = options.index ?? new MinHashLSH(options);
+  if (options.index && options.storage)
+    throw new NeardupError('give dedup an index or a storage, not both (the index has its storage)');
+  // On a storage that already holds an index, MinHashLSH.open uses its parameters (checking any given).
+  const index = options.index ?? (await MinHashLSH.open(options));
   if (options.index) {
     const diffs = COMPARED.filter((n) => options[n] !== undefined && options[n] !== index.params[n]).map(
       (n) => `${n} ${index.params[n]} (index) vs ${options[n]} (options)`,
