@@ -337,6 +337,11 @@ export class MinHashLSH {
    * operation awaits it; call it to surface a mismatch early.
    *
    * @throws {@link NeardupError} listing both values of each parameter that differs.
+   * @example
+   * ```ts
+   * const lsh = new MinHashLSH({ threshold: 0.9, storage });
+   * await lsh.ready(); // throws here if the storage holds an index built with other parameters
+   * ```
    */
   ready(): Promise<void> {
     if (!this.#ready)
