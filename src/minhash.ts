@@ -7,8 +7,11 @@
 // The loop runs permutations in blocks of eight over all shingles, keeping eight running minimums
 // in locals (registers), instead of updating a 128-value array for every shingle. fmix32 opens
 // with v ^= v >>> 16, which is linear over bits: (x ⊕ s) ^ ((x ⊕ s) >>> 16) equals
-// (x ^ x >>> 16) ⊕ (s ^ s >>> 16), so shingles and salts are pre-mixed once each. Minimums are
-// compared as int32 with the sign bit flipped (same order as unsigned, no float conversion).
+// (x ^ x >>> 16) ⊕ (s ^ s >>> 16), so shingles and salts are pre-mixed once each. fmix32 closes
+// with v ^= v >>> 16, which leaves the top 16 bits as they are: a value can only beat the running
+// minimum if its top 16 bits are at most the minimum's, so that last step (and the comparison) is
+// done only for those few candidates. Minimums are compared as int32 with the sign bit flipped
+// (same order as unsigned, no float conversion).
 // The values are exactly those of fmix32(x ⊕ salt_p): signatures do not depend on the loop order.
 
 import { NeardupError } from './errors.js';
@@ -68,12 +71,18 @@ function mixedSalts(numPerm: number, seed: number): Int32Array {
 /** Minimum over the pre-mixed shingles `xs` of fmix32 under the pre-mixed salt `s`. */
 function minOne(xs: Int32Array, s: number): number {
   const n = xs.length;
-  let m = 0x7fffffff;
+  let m = 0x7fffffff; // 0xffffffff with its sign bit flipped
+  let top = 0xffff; // the top 16 bits of the minimum
   for (let i = 0; i < n; i++) {
     let h = Math.imul(xs[i]! ^ s, 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h = h ^ (h >>> 16) ^ 0x80000000;
-    if (h < m) m = h;
+    if (h >>> 16 <= top) {
+      h = h ^ (h >>> 16) ^ 0x80000000;
+      if (h < m) {
+        m = h;
+        top = (h ^ 0x80000000) >>> 16;
+      }
+    }
   }
   return m ^ 0x80000000;
 }
@@ -96,41 +105,90 @@ function minEight(xs: Int32Array, salt: Int32Array, p: number, out: Uint32Array)
   let m5 = m0;
   let m6 = m0;
   let m7 = m0;
+  let t0 = 0xffff; // the top 16 bits of m0
+  let t1 = t0;
+  let t2 = t0;
+  let t3 = t0;
+  let t4 = t0;
+  let t5 = t0;
+  let t6 = t0;
+  let t7 = t0;
   const n = xs.length;
   for (let i = 0; i < n; i++) {
     const x = xs[i]!;
-    let h = Math.imul(x ^ s0, 0x85ebca6b);
+    let h = 0;
+    h = Math.imul(x ^ s0, 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h = h ^ (h >>> 16) ^ 0x80000000;
-    if (h < m0) m0 = h;
+    if (h >>> 16 <= t0) {
+      h = h ^ (h >>> 16) ^ 0x80000000;
+      if (h < m0) {
+        m0 = h;
+        t0 = (h ^ 0x80000000) >>> 16;
+      }
+    }
     h = Math.imul(x ^ s1, 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h = h ^ (h >>> 16) ^ 0x80000000;
-    if (h < m1) m1 = h;
+    if (h >>> 16 <= t1) {
+      h = h ^ (h >>> 16) ^ 0x80000000;
+      if (h < m1) {
+        m1 = h;
+        t1 = (h ^ 0x80000000) >>> 16;
+      }
+    }
     h = Math.imul(x ^ s2, 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h = h ^ (h >>> 16) ^ 0x80000000;
-    if (h < m2) m2 = h;
+    if (h >>> 16 <= t2) {
+      h = h ^ (h >>> 16) ^ 0x80000000;
+      if (h < m2) {
+        m2 = h;
+        t2 = (h ^ 0x80000000) >>> 16;
+      }
+    }
     h = Math.imul(x ^ s3, 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h = h ^ (h >>> 16) ^ 0x80000000;
-    if (h < m3) m3 = h;
+    if (h >>> 16 <= t3) {
+      h = h ^ (h >>> 16) ^ 0x80000000;
+      if (h < m3) {
+        m3 = h;
+        t3 = (h ^ 0x80000000) >>> 16;
+      }
+    }
     h = Math.imul(x ^ s4, 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h = h ^ (h >>> 16) ^ 0x80000000;
-    if (h < m4) m4 = h;
+    if (h >>> 16 <= t4) {
+      h = h ^ (h >>> 16) ^ 0x80000000;
+      if (h < m4) {
+        m4 = h;
+        t4 = (h ^ 0x80000000) >>> 16;
+      }
+    }
     h = Math.imul(x ^ s5, 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h = h ^ (h >>> 16) ^ 0x80000000;
-    if (h < m5) m5 = h;
+    if (h >>> 16 <= t5) {
+      h = h ^ (h >>> 16) ^ 0x80000000;
+      if (h < m5) {
+        m5 = h;
+        t5 = (h ^ 0x80000000) >>> 16;
+      }
+    }
     h = Math.imul(x ^ s6, 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h = h ^ (h >>> 16) ^ 0x80000000;
-    if (h < m6) m6 = h;
+    if (h >>> 16 <= t6) {
+      h = h ^ (h >>> 16) ^ 0x80000000;
+      if (h < m6) {
+        m6 = h;
+        t6 = (h ^ 0x80000000) >>> 16;
+      }
+    }
     h = Math.imul(x ^ s7, 0x85ebca6b);
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    h = h ^ (h >>> 16) ^ 0x80000000;
-    if (h < m7) m7 = h;
+    if (h >>> 16 <= t7) {
+      h = h ^ (h >>> 16) ^ 0x80000000;
+      if (h < m7) {
+        m7 = h;
+        t7 = (h ^ 0x80000000) >>> 16;
+      }
+    }
   }
   out[p] = m0 ^ 0x80000000;
   out[p + 1] = m1 ^ 0x80000000;
