@@ -5,7 +5,7 @@
 // at a time, remember which original range every normalised code unit came from, tokenise the
 // normalised string, and map each token back. Offsets are therefore exact by construction.
 
-import { hashString } from './hash.js';
+import { fmix32 } from './hash.js';
 
 /** A half-open range `[start, end)` of UTF-16 code units in a string. */
 export interface Range {
@@ -244,6 +244,7 @@ export function tokenize(text: string): Tokens {
   const capacity = (normalized.length + 1) >> 1;
   const starts = new Uint32Array(capacity);
   const ends = new Uint32Array(capacity);
+  const hashes = new Uint32Array(capacity);
   const words: string[] = [];
   let n = 0;
   let lastNormStart = 0;
@@ -261,18 +262,32 @@ export function tokenize(text: string): Tokens {
       // a sequence, so they stay one token.
       ends[n - 1] = end;
       words[n - 1] = normalized.slice(lastNormStart, ne);
+      hashes[n - 1] = hashSlice(normalized, lastNormStart, ne);
     } else {
       starts[n] = start;
       ends[n] = end;
       words.push(normalized.slice(ns, ne));
+      hashes[n] = hashSlice(normalized, ns, ne);
       lastNormStart = ns;
       n++;
     }
     ns = ne;
   }
-  const hashes = new Uint32Array(n);
-  for (let i = 0; i < n; i++) hashes[i] = hashString(words[i]!);
-  return { source: text, length: n, starts: starts.slice(0, n), ends: ends.slice(0, n), words, hashes };
+  return {
+    source: text,
+    length: n,
+    starts: starts.slice(0, n),
+    ends: ends.slice(0, n),
+    words,
+    hashes: hashes.slice(0, n),
+  };
+}
+
+/** {@link hashString} of `s.slice(start, end)`, read from `s` itself (one flat string, no second pass). */
+function hashSlice(s: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return fmix32(h);
 }
 
 const BLANK = /^\s*$/;
