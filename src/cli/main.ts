@@ -8,21 +8,30 @@ const usage = `neardup ${version}: find near-duplicate text and show what two te
 
 Usage:
   neardup compare A B [--format json|text|html] [--mode near|verbatim] [--min-words N] [--shingle K] [--perms N]
+  neardup dedup PATH... [--threshold J] [--perms N] [--shingle K] [--redis URL] [--prefix P] [--out FILE]
+  neardup index PATH... (--out FILE | --redis URL [--prefix P]) [--threshold J] [--perms N] [--shingle K]
+  neardup query PATH... (--index FILE | --redis URL [--prefix P]) [--limit N] [--min-score J]
   neardup --version
   neardup --help
 
-Run "neardup compare --help" for the options of a command.`;
-
-// Subcommands load lazily: `neardup --version` does not pay for the library.
-const commands: Record<string, () => Promise<(args: string[]) => Promise<string>>> = {
-  compare: async () => (await import('./compare.js')).runCompare,
-};
+Run "neardup COMMAND --help" for the options of a command.`;
 
 /** Where the command writes. The bin entry passes process.stdout and process.stderr. */
 export interface Output {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** The stream for progress bars (process.stderr); none in tests, so no bar. */
+  progress?: NodeJS.WritableStream;
 }
+
+// Subcommands load lazily: `neardup --version` does not pay for the library.
+type Command = (args: string[], io: Output) => Promise<string>;
+const commands: Record<string, () => Promise<Command>> = {
+  compare: async () => (await import('./compare.js')).runCompare,
+  dedup: async () => (await import('./dedup.js')).runDedup,
+  index: async () => (await import('./index-command.js')).runIndex,
+  query: async () => (await import('./query.js')).runQuery,
+};
 
 /** Runs the command line `argv` (without `node` and the script) and resolves to the exit code. */
 export async function main(argv: string[], out: Output): Promise<number> {
@@ -38,7 +47,7 @@ export async function main(argv: string[], out: Output): Promise<number> {
     }
     const load = commands[command];
     if (!load) throw new CliError(`unknown command "${command}" (see "neardup --help")`, 2);
-    out.stdout(await (await load())(rest));
+    out.stdout(await (await load())(rest, out));
     return 0;
   } catch (error) {
     if (error instanceof CliError) {

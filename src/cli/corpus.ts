@@ -1,0 +1,174 @@
+// What the corpus commands (dedup, index, query) share: their flags, opening the index they work
+// on (in memory, a snapshot file, or Redis), and a progress bar on stderr.
+
+import { existsSync } from 'node:fs';
+import { SingleBar } from 'cli-progress';
+import type { LSHOptions, MinHashLSH } from '../index.js';
+import { CliError } from './errors.js';
+
+/** Flags common to the corpus commands, for node:util parseArgs. */
+export const corpusFlags = {
+  threshold: { type: 'string' },
+  perms: { type: 'string' },
+  shingle: { type: 'string' },
+  seed: { type: 'string' },
+  redis: { type: 'string' },
+  prefix: { type: 'string' },
+  batch: { type: 'string' },
+  'skip-bad-lines': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The usage lines of {@link corpusFlags}. */
+export const corpusFlagsUsage = `  --threshold J        Jaccard similarity that makes two documents near-duplicates (default: 0.8)
+  --perms N            MinHash permutations (default: 128)
+  --shingle K          words per shingle (default: 5)
+  --seed N             MinHash seed (default: 1)
+  --redis URL          keep the index in Redis (redis://host:port/db); needs the ioredis package
+  --prefix P           name of the index in Redis: every key starts with "P:" (default: neardup)
+  --batch N            documents per index write and lookup (default: 1000)
+  --skip-bad-lines     report bad JSONL lines and go on (default: stop at the first, after
+                       processing the documents before it)
+  -q, --quiet          no progress bar`;
+
+type Values = {
+  [K in keyof typeof corpusFlags]?: (typeof corpusFlags)[K]['type'] extends 'string' ? string : boolean;
+};
+
+function wholeNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new CliError(`--${flag} must be a whole number, got "${value}"`, 2);
+  return Number(value);
+}
+
+/** The `--batch` size: documents per index write. */
+export function batchSize(values: Values): number {
+  const n = wholeNumber('batch', values.batch) ?? 1000;
+  if (n < 1) throw new CliError(`--batch must be a whole number ≥ 1, got "${values.batch}"`, 2);
+  return n;
+}
+
+/** The index parameters the flags give (only those given). */
+export function lshOptions(values: Values): LSHOptions {
+  const options: LSHOptions = {};
+  if (values.threshold !== undefined) {
+    const t = Number(values.threshold);
+    if (!/^(0|1)?(\.\d+)?$/.test(values.threshold) || !(t > 0 && t <= 1))
+      throw new CliError(`--threshold must be a number in (0, 1], got "${values.threshold}"`, 2);
+    options.threshold = t;
+  }
+  const numbers = {
+    numPerm: ['perms', values.perms],
+    shingleSize: ['shingle', values.shingle],
+    seed: ['seed', values.seed],
+  } as const;
+  for (const [name, [flag, value]] of Object.entries(numbers)) {
+    const n = wholeNumber(flag, value);
+    if (n !== undefined) options[name as 'numPerm' | 'shingleSize' | 'seed'] = n;
+  }
+  return options;
+}
+
+/** Runs `fn`, turning the library's errors into CLI errors (the message without its prefix). */
+export async function libraryCall<T>(fn: () => Promise<T>, context = ''): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const message = error instanceof Error ? error.message.replace(/^neardup: /, '') : String(error);
+    throw new CliError(`${context}${message}`);
+  }
+}
+
+/** An open index and how to finish with it (save the snapshot, close the connection). */
+export interface OpenIndex {
+  index: MinHashLSH;
+  /** Where it lives, for messages: "memory", a file path or the Redis URL and prefix. */
+  where: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the index the flags name: Redis (`--redis`), a snapshot file (`file`, loaded if it
+ * exists, else a new index saved there on close when `save`), or a new one in memory.
+ */
+export async function openIndex(values: Values, file?: { path: string; save: boolean }): Promise<OpenIndex> {
+  const options = lshOptions(values);
+  const { MinHashLSH } = await import('../index.js');
+  if (values.redis !== undefined) {
+    if (file) throw new CliError('give either --redis or an index file, not both', 2);
+    const prefix = values.prefix ?? 'neardup';
+    const where = `Redis ${values.redis} (prefix "${prefix}")`;
+    let RedisStorage: typeof import('../redis.js').RedisStorage;
+    try {
+      ({ RedisStorage } = await import('../redis.js'));
+    } catch {
+      throw new CliError('--redis needs the ioredis package: npm install ioredis');
+    }
+    // Fail fast when Redis goes away: the error names it, and re-running resumes.
+    const storage = new RedisStorage({
+      url: values.redis,
+      prefix,
+      redis: { maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 5000, lazyConnect: false },
+    });
+    const index = await libraryCall(() => MinHashLSH.open({ ...options, storage }), `${where}: `).catch(
+      async (error) => {
+        await storage.close().catch(() => {});
+        throw error;
+      },
+    );
+    return { index, where, close: () => storage.close() };
+  }
+  if (values.prefix !== undefined)
+    throw new CliError('--prefix names an index in Redis: give --redis too', 2);
+  if (file && existsSync(file.path)) {
+    const { loadIndex, saveIndex } = await import('../node.js');
+    const index = await libraryCall(() => loadIndex(file.path, options));
+    return {
+      index,
+      where: file.path,
+      close: async () => void (file.save && (await saveIndex(file.path, index))),
+    };
+  }
+  if (file && !file.save) throw new CliError(`${file.path}: no such index file`);
+  const index = new MinHashLSH(options);
+  await libraryCall(() => index.ready());
+  if (!file) return { index, where: 'memory', close: async () => {} };
+  const { saveIndex } = await import('../node.js');
+  return { index, where: file.path, close: async () => void (await saveIndex(file.path, index)) };
+}
+
+/** A progress display on a stream: a bar on a terminal, a line every few seconds elsewhere, nothing when quiet. */
+export interface Progress {
+  update(documents: number, fields?: Record<string, number>): void;
+  stop(): void;
+}
+
+/** Progress on `stream` (process.stderr), with documents per second. */
+export function startProgress(
+  stream: NodeJS.WritableStream | undefined,
+  total: number | undefined,
+  quiet: boolean,
+): Progress {
+  if (!stream || quiet) return { update() {}, stop() {} };
+  const started = Date.now();
+  const bar = new SingleBar({
+    stream: stream as NodeJS.WritableStream & { isTTY?: boolean },
+    format:
+      total === undefined
+        ? '{value} documents | {speed} docs/s | {pairs} pairs'
+        : '[{bar}] {value}/{total} documents | {speed} docs/s | {pairs} pairs | eta {eta_formatted}',
+    noTTYOutput: true,
+    notTTYSchedule: 5000,
+    hideCursor: true,
+  });
+  bar.start(total ?? 0, 0, { speed: 0, pairs: 0 });
+  return {
+    update(documents, fields = {}) {
+      const seconds = Math.max(1e-3, (Date.now() - started) / 1000);
+      bar.update(documents, { speed: Math.round(documents / seconds), pairs: 0, ...fields });
+    },
+    stop: () => bar.stop(),
+  };
+}

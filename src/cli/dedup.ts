@@ -1,0 +1,83 @@
+// `neardup dedup PATH...`: find the clusters of near-duplicate documents in a corpus.
+
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { dedup } from '../index.js';
+import { batchSize, corpusFlags, corpusFlagsUsage, libraryCall, openIndex, startProgress } from './corpus.js';
+import { readDocuments } from './documents.js';
+import { CliError } from './errors.js';
+import type { Output } from './main.js';
+
+export const dedupUsage = `Usage: neardup dedup PATH... [options]
+
+Find near-duplicate documents: PATH is a directory of .txt files (ids are their paths), a .txt
+file, or a JSONL file of {"id": …, "text": …} lines. Prints one JSON line per cluster of
+near-duplicates: {"keys": [...], "pairs": [{"a", "b", "score"}]}. With --redis the index lives in
+Redis: an interrupted run resumes where it stopped when run again, and several machines can share it.
+
+Options:
+  --out FILE           write the clusters to FILE instead of stdout
+${corpusFlagsUsage}`;
+
+export async function runDedup(args: string[], io: Output): Promise<string> {
+  const { values, positionals } = parse(args);
+  if (values.help) return `${dedupUsage}\n`;
+  const input = await readDocuments(positionals, {
+    skipBadLines: values['skip-bad-lines'] ?? false,
+    warn: (message) => io.stderr(`neardup: ${message}\n`),
+  });
+  const size = batchSize(values);
+  const opened = await openIndex(values);
+  const progress = startProgress(io.progress, input.total, values.quiet ?? false);
+  let result: Awaited<ReturnType<typeof dedup>>;
+  try {
+    result = await libraryCall(
+      () =>
+        dedup(input.documents, {
+          index: opened.index,
+          batchSize: size,
+          onProgress: (p) => progress.update(p.documents, { pairs: p.pairs }),
+          progressEvery: 200,
+        }),
+      opened.where === 'memory' ? '' : `${opened.where}: `,
+    );
+  } catch (error) {
+    progress.stop();
+    await opened.close().catch(() => {});
+    if (opened.where !== 'memory' && error instanceof CliError)
+      throw new CliError(
+        `${error.message}; the documents indexed so far are kept: run the same command again to resume`,
+      );
+    throw error;
+  }
+  progress.stop();
+  await opened.close();
+  const stopped = input.stoppedBy();
+  if (stopped) throw stopped;
+  const lines = result.clusters.map((c) => `${JSON.stringify({ keys: c.keys, pairs: c.pairs })}\n`).join('');
+  if (!values.quiet)
+    io.stderr(
+      `neardup: ${result.documents} documents (${result.alreadyIndexed} already indexed), ` +
+        `${result.clusters.length} clusters, ${result.pairs} pairs\n`,
+    );
+  if (values.out === undefined) return lines;
+  try {
+    await writeFile(values.out, lines);
+  } catch (error) {
+    throw new CliError(`${values.out}: cannot write (${(error as Error).message})`);
+  }
+  return '';
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { ...corpusFlags, out: { type: 'string' } },
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} (see "neardup dedup --help")`, 2);
+  }
+}
