@@ -26,7 +26,7 @@ export interface TextFormatOptions {
 }
 
 /** 1-based line and column (in UTF-16 code units) of offsets in a text; LF, CRLF and CR end lines. */
-function lineLocator(text: string): (offset: number) => string {
+export function lineLocator(text: string): (offset: number) => string {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text[i];

@@ -9,6 +9,7 @@
 import { NeardupError } from '../errors.js';
 import type { Range } from '../text.js';
 import { type NearPassage, type Passage, REPORT_SCHEMA, type Report } from './compare.js';
+import { lineLocator } from './format.js';
 
 /** Options for {@link formatHtml}. */
 export interface HtmlFormatOptions {
@@ -40,25 +41,6 @@ const escText = (s: string): string =>
 const HUES = [210, 35, 130, 330, 265, 180, 5, 95, 290, 55, 235, 155];
 // Segments per side that flash on focus (the ones scrolled to); the rest just take the colour.
 const FLASHED = 24;
-
-/** 1-based `line:column` (UTF-16 columns) of offsets in a text; LF, CRLF and CR end lines (as formatText). */
-function lineLocator(text: string): (offset: number) => string {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) starts.push(i + 1);
-  }
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return `${lo + 1}:${offset - starts[lo]! + 1}`;
-  };
-}
 
 /** A range of one side marked inside a segment: a passage (by index) or a word-diff change. */
 interface Interval {
