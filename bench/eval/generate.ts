@@ -8,6 +8,7 @@
 
 import { findSharedRuns } from '../../src/passages.js';
 import { type Range, tokenize } from '../../src/text.js';
+import { rng } from '../../test/text-generators.js';
 
 /** The edit kinds, each a named category of the evaluation set (rates below). */
 export type EditKind = 'none' | 'low' | 'high' | 'reorder' | 'move' | 'negative';
@@ -89,16 +90,8 @@ export interface EvalPair {
 // ---------------------------------------------------------------------------------------------
 // Randomness
 
-/** mulberry32, as in test/text-generators.ts: a tiny seeded PRNG giving floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the seeded PRNG of the test generators: floats in [0, 1). */
+export const mulberry32: (seed: number) => () => number = rng;
 
 /** One 32-bit seed from several integers (Murmur3's finaliser after each), for per-pair streams. */
 export function mixSeed(...parts: number[]): number {
