@@ -205,6 +205,50 @@ describe.skipIf(!available)('RedisStorage (needs redis-server)', () => {
       expect(layout.memberships).toBe(layout.expectedMemberships);
     });
 
+    it('keeps large buckets (many copies of a document) in sets, through shard splits and removals', async () => {
+      const prefix = freshPrefix('big');
+      const redis = new MinHashLSH({
+        threshold: 0.5,
+        storage: new RedisStorage({ client: newClient(), prefix }),
+      });
+      const memory = new MinHashLSH({ threshold: 0.5 });
+      // 60 copies of one document and 20 of another, interleaved with 300 others, in small
+      // batches: the shared buckets outgrow their inline value while the shards split.
+      const entries = docs.slice(0, 300).flatMap((d, i) => {
+        const out = [{ key: d.key, signature: d.sig }];
+        if (i % 5 === 0) out.push({ key: `copy-a-${i}`, signature: docs[300]!.sig });
+        if (i % 15 === 0) out.push({ key: `copy-b-${i}`, signature: docs[301]!.sig });
+        return out;
+      });
+      for (const lsh of [redis, memory])
+        for (let i = 0; i < entries.length; i += 37) await lsh.insertMany(entries.slice(i, i + 37));
+      const overflowSets = await admin.keys(`${prefix}:o:*`);
+      expect(overflowSets.length).toBe(2 * redis.bands); // each copied document's 14 buckets
+      const probe = [docs[300]!.sig, docs[301]!.sig, docs[3]!.sig];
+      const found = await redis.queryMany(probe, { minScore: 0 });
+      expect(found).toEqual(await memory.queryMany(probe, { minScore: 0 }));
+      expect(found.map((m) => m.length).slice(0, 2)).toEqual([60, 20]);
+
+      // Remove all but 3 copies of b, and every copy of a: sets shrink, then go with their field.
+      const removed = entries
+        .map((e) => e.key)
+        .filter((k) => k.startsWith('copy-a-') || (k.startsWith('copy-b-') && Number(k.slice(7)) >= 40));
+      for (const lsh of [redis, memory]) await lsh.removeMany(removed);
+      expect(await redis.queryMany(probe, { minScore: 0 })).toEqual(
+        await memory.queryMany(probe, { minScore: 0 }),
+      );
+      expect((await redis.query(docs[301]!.sig)).map((m) => m.key)).toEqual([
+        'copy-b-0',
+        'copy-b-15',
+        'copy-b-30',
+      ]);
+      expect(await admin.keys(`${prefix}:o:*`)).toHaveLength(redis.bands); // b's, with 3 members each
+      const layout = await inspect(prefix);
+      expect(layout).toMatchObject({ pending: 0, orphans: 0, entries: entries.length - removed.length });
+      expect(layout.memberships).toBe(layout.expectedMemberships);
+      expect(await allPairs(redis)).toEqual(await allPairs(memory));
+    });
+
     it('stores the parameters once and finds them again from another client; mismatches are refused', async () => {
       const prefix = freshPrefix('params');
       expect(await new RedisStorage({ client: newClient(), prefix }).readParams()).toBeUndefined();

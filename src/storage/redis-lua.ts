@@ -94,11 +94,13 @@ end
 local function bucket_add(j, bk, idb)
   local h = u32(bk, 1)
   local key, f = shard(j, h), bk
-  local v = redis.call('HGET', key, f)
-  if not v then
-    redis.call('HSET', key, f, idb)
+  -- Most buckets are new (a document alone in its band): one call then.
+  if redis.call('HSETNX', key, f, idb) == 1 then
     fields, dirty = fields + 1, true
-  elseif v == '' then
+    return
+  end
+  local v = redis.call('HGET', key, f)
+  if v == '' then
     redis.call('SADD', overflow(j, h), u32(idb, 1))
   else
     for i = 1, #v, 4 do

@@ -45,7 +45,7 @@ export interface RedisStorageOptions {
   redis?: RedisOptions;
   /**
    * Entries (or queries, or keys) per script call. A batch is cut into chunks of this size, all
-   * sent in one pipeline; smaller chunks block Redis for less time per call. @default 500
+   * sent in one pipeline; smaller chunks block Redis for less time per call. @default 100
    */
   batchSize?: number;
 }
@@ -185,10 +185,10 @@ export class RedisStorage implements LSHStorage {
   readonly #shas = new Map<string, string>();
 
   /**
-   * @throws {@link NeardupError} on an empty prefix or a batch size that is not an integer ≥ 1.
+   * @throws {@link index!NeardupError} on an empty prefix or a batch size that is not an integer ≥ 1.
    */
   constructor(options: RedisStorageOptions) {
-    const { prefix, client, batchSize = 500 } = options ?? ({} as RedisStorageOptions);
+    const { prefix, client, batchSize = 100 } = options ?? ({} as RedisStorageOptions);
     if (typeof prefix !== 'string' || prefix.length === 0 || LONE_SURROGATE.test(prefix))
       throw new NeardupError(
         `RedisStorage: prefix must be a non-empty string, got ${JSON.stringify(prefix)}`,
@@ -204,7 +204,6 @@ export class RedisStorage implements LSHStorage {
     this.#keyPrefix = `${clientPrefix}${prefix}:`;
   }
 
-  /** {@inheritDoc LSHStorage.initParams} */
   async initParams(params: IndexParams): Promise<IndexParams> {
     const key = `${this.#keyPrefix}params`;
     const [json] = await this.#eval(SCRIPTS.initParams, [[key, encodeParams(params)]]);
@@ -212,7 +211,6 @@ export class RedisStorage implements LSHStorage {
     return this.#params;
   }
 
-  /** {@inheritDoc LSHStorage.readParams} */
   async readParams(): Promise<IndexParams | undefined> {
     const client = await this.#connect();
     const json = await this.#call('readParams', () => client.call('GET', `${this.#keyPrefix}params`));
@@ -221,7 +219,6 @@ export class RedisStorage implements LSHStorage {
     return this.#params;
   }
 
-  /** {@inheritDoc LSHStorage.insert} */
   async insert(batch: EntryBatch, mode: InsertMode): Promise<string[]> {
     const { numPerm, bands } = await this.#require();
     const { keys, values, bandKeys } = batch;
@@ -254,7 +251,6 @@ export class RedisStorage implements LSHStorage {
     return keys.filter((_, i) => flags[i] === 1);
   }
 
-  /** {@inheritDoc LSHStorage.candidates} */
   async candidates(bandKeys: Uint32Array): Promise<string[][]> {
     const { bands } = await this.#require();
     const queries = bandKeys.length / bands;
@@ -271,7 +267,6 @@ export class RedisStorage implements LSHStorage {
     return (await this.#eval(SCRIPTS.candidates, argLists)).flat() as string[][];
   }
 
-  /** {@inheritDoc LSHStorage.getSignatures} */
   async getSignatures(keys: readonly string[]): Promise<(Uint32Array | undefined)[]> {
     const { numPerm } = await this.#require();
     checkKeys(keys, 'getSignatures');
@@ -288,7 +283,6 @@ export class RedisStorage implements LSHStorage {
     });
   }
 
-  /** {@inheritDoc LSHStorage.has} */
   async has(keys: readonly string[]): Promise<boolean[]> {
     await this.#require();
     checkKeys(keys, 'has');
@@ -297,7 +291,6 @@ export class RedisStorage implements LSHStorage {
     return ((await this.#eval(SCRIPTS.has, argLists)).flat() as number[]).map((x) => x === 1);
   }
 
-  /** {@inheritDoc LSHStorage.remove} */
   async remove(keys: readonly string[]): Promise<boolean[]> {
     await this.#require();
     checkKeys(keys, 'remove');
@@ -306,17 +299,15 @@ export class RedisStorage implements LSHStorage {
     return ((await this.#eval(SCRIPTS.remove, argLists)).flat() as number[]).map((x) => x === 1);
   }
 
-  /** {@inheritDoc LSHStorage.size} */
   async size(): Promise<number> {
     const [n] = await this.#eval(SCRIPTS.size, [[this.#keyPrefix]]);
     return n as number;
   }
 
   /**
-   * {@inheritDoc LSHStorage.keys}
-   *
-   * Walks the entry ids in order (one script call per page), so a key stored for the whole
-   * iteration is returned exactly once, even while others insert and remove.
+   * Every stored key, in pages of at most `pageSize` keys. Walks the entry ids in order (one
+   * script call per page), so a key stored for the whole iteration is returned exactly once, even
+   * while others insert and remove.
    */
   async *keys(pageSize = 1000): AsyncIterable<readonly string[]> {
     if (!Number.isInteger(pageSize) || pageSize < 1)
