@@ -170,27 +170,52 @@ export function normalizeText(text: string): string {
   return mapNormalized(text).normalized;
 }
 
+/**
+ * A normalised string and where each of its code units came from, as segments: segment k covers
+ * normalised [norm[k], norm[k + 1]) and is either a run copied one to one from original offset
+ * orig[k] (seqEnd[k] = -1) or the normalised form of the one original sequence
+ * [orig[k], seqEnd[k]). One entry per run or sequence, not one per code unit.
+ */
 interface NormalizedText {
   normalized: string;
-  /** For each normalised code unit, the original range of the sequence it came from. */
-  from: Uint32Array;
-  to: Uint32Array;
+  /** Segment starts in the normalised string; one more entry than segments, the last its length. */
+  norm: Int32Array;
+  orig: Int32Array;
+  seqEnd: Int32Array;
 }
 
 function mapNormalized(text: string): NormalizedText {
   const pieces: string[] = [];
-  let from = new Uint32Array(text.length + 16);
-  let to = new Uint32Array(text.length + 16);
-  let n = 0;
-  const reserve = (extra: number) => {
-    if (n + extra <= from.length) return;
-    const size = Math.max(from.length * 2, n + extra);
-    const f = new Uint32Array(size);
-    const t = new Uint32Array(size);
-    f.set(from);
-    t.set(to);
-    from = f;
-    to = t;
+  let norm = new Int32Array(64);
+  let orig = new Int32Array(64);
+  let seqEnd = new Int32Array(64);
+  let segments = 0;
+  let length = 0; // of the normalised string so far
+  const add = (o: number, end: number, piece: string) => {
+    // One code unit from one code unit maps one to one: it extends a one-to-one run that ends here.
+    const oneToOne = end < 0 || (end === o + 1 && piece.length === 1);
+    const last = segments - 1;
+    if (oneToOne && last >= 0 && seqEnd[last]! < 0 && orig[last]! + length - norm[last]! === o) {
+      pieces.push(piece);
+      length += piece.length;
+      return;
+    }
+    if (segments + 1 >= norm.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      norm = grow(norm);
+      orig = grow(orig);
+      seqEnd = grow(seqEnd);
+    }
+    norm[segments] = length;
+    orig[segments] = o;
+    seqEnd[segments] = oneToOne ? -1 : end;
+    segments++;
+    pieces.push(piece);
+    length += piece.length;
   };
   let i = 0;
   while (i < text.length) {
@@ -200,26 +225,16 @@ function mapNormalized(text: string): NormalizedText {
     MARK_AT.lastIndex = j;
     if (j < text.length && j > i && MARK_AT.test(text)) j--;
     if (j > i) {
-      pieces.push(text.slice(i, j).toLowerCase());
-      reserve(j - i);
-      for (let k = i; k < j; k++, n++) {
-        from[n] = k;
-        to[n] = k + 1;
-      }
+      add(i, -1, text.slice(i, j).toLowerCase());
       i = j;
       continue;
     }
     const seq = sequenceAt(text, i);
-    const folded = seq.length === 1 ? foldChar(seq) : foldSequence(seq);
-    pieces.push(folded);
-    reserve(folded.length);
-    for (let k = 0; k < folded.length; k++, n++) {
-      from[n] = i;
-      to[n] = i + seq.length;
-    }
+    add(i, i + seq.length, seq.length === 1 ? foldChar(seq) : foldSequence(seq));
     i += seq.length;
   }
-  return { normalized: pieces.join(''), from: from.subarray(0, n), to: to.subarray(0, n) };
+  norm[segments] = length;
+  return { normalized: pieces.join(''), norm, orig, seqEnd };
 }
 
 /**
@@ -239,24 +254,28 @@ function mapNormalized(text: string): NormalizedText {
 export function tokenize(text: string): Tokens {
   if (typeof text !== 'string')
     throw new TypeError(`neardup: expected a string to tokenize, got ${typeof text}`);
-  const { normalized, from, to } = mapNormalized(text);
-  // Two words are at least one code unit apart, so there are at most ⌈length / 2⌉ of them.
-  const capacity = (normalized.length + 1) >> 1;
-  const starts = new Uint32Array(capacity);
-  const ends = new Uint32Array(capacity);
-  const hashes = new Uint32Array(capacity);
+  const { normalized, norm, orig, seqEnd } = mapNormalized(text);
+  // Room for one word per 6 code units (English averages one per 6.3 with its spaces), grown
+  // when a text has more: at most one per 2.
+  let starts = new Uint32Array((normalized.length >> 3) + 16);
+  let ends = new Uint32Array(starts.length);
+  let hashes = new Uint32Array(starts.length);
   const words: string[] = [];
   let n = 0;
   let lastNormStart = 0;
   let ns = 0;
+  let seg = 0; // segment of the last offset looked up: words come in order, so it only moves on
   while (ns < normalized.length) {
     const ne = wordEnd(normalized, ns);
     if (ne < 0) {
       ns += ne === NOT_A_WORD ? 1 : 2;
       continue;
     }
-    const start = from[ns]!;
-    const end = to[ne - 1]!;
+    // The original range of the word's first and last code units (see NormalizedText).
+    while (norm[seg + 1]! <= ns) seg++;
+    const start = seqEnd[seg]! < 0 ? orig[seg]! + ns - norm[seg]! : orig[seg]!;
+    while (norm[seg + 1]! <= ne - 1) seg++;
+    const end = seqEnd[seg]! < 0 ? orig[seg]! + ne - norm[seg]! : seqEnd[seg]!;
     if (n > 0 && start < ends[n - 1]!) {
       // Two words came out of one original sequence ("½" is "1⁄2"): offsets cannot split
       // a sequence, so they stay one token.
@@ -264,6 +283,11 @@ export function tokenize(text: string): Tokens {
       words[n - 1] = normalized.slice(lastNormStart, ne);
       hashes[n - 1] = hashSlice(normalized, lastNormStart, ne);
     } else {
+      if (n === starts.length) {
+        starts = grown(starts);
+        ends = grown(ends);
+        hashes = grown(hashes);
+      }
       starts[n] = start;
       ends[n] = end;
       words.push(normalized.slice(ns, ne));
@@ -281,6 +305,13 @@ export function tokenize(text: string): Tokens {
     words,
     hashes: hashes.slice(0, n),
   };
+}
+
+/** A copy of `a` with twice the room. */
+function grown(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** {@link hashString} of `s.slice(start, end)`, read from `s` itself (one flat string, no second pass). */
