@@ -613,6 +613,9 @@ describe.skipIf(!available)('RedisStorage (needs redis-server)', () => {
       expect(await admin.exists(`app:${prefix}:params`, `app:${prefix}:e`)).toBe(2);
       expect(await admin.exists(`${prefix}:params`)).toBe(0);
       expect(await lsh.size()).toBe(1);
+      expect(await new RedisStorage({ client, prefix }).readParams()).toEqual(lsh.params);
+      const reopened = await MinHashLSH.open({ storage: new RedisStorage({ client, prefix }) });
+      expect(await reopened.query(a!.sig)).toEqual([{ key: a!.key, score: 1 }]);
     });
 
     it('reports a connection failure as a NeardupError naming the index', async () => {

@@ -326,5 +326,8 @@ if id > last then id = 0 end
 return { id, keys }
 `;
 
+/** The stored parameters' JSON, or nil: ARGV[1] the params key (a script, so no client keyPrefix is added). */
+export const READ_PARAMS = `return redis.call('GET', ARGV[1])`;
+
 /** Number of entries: ARGV[1] the prefix. */
 export const SIZE = `return redis.call('HLEN', ARGV[1] .. 'e')`;

@@ -15,6 +15,7 @@ import {
   INIT_PARAMS,
   INSERT,
   KEYS_PAGE,
+  READ_PARAMS,
   REDIS_LAYOUT,
   REMOVE,
   SIGNATURES,
@@ -60,6 +61,7 @@ type Arg = string | number | Buffer;
 
 const SCRIPTS = {
   initParams: { name: 'initParams', source: INIT_PARAMS },
+  readParams: { name: 'readParams', source: READ_PARAMS },
   insert: { name: 'insert', source: INSERT },
   candidates: { name: 'candidates', source: CANDIDATES },
   signatures: { name: 'getSignatures', source: SIGNATURES },
@@ -212,8 +214,7 @@ export class RedisStorage implements LSHStorage {
   }
 
   async readParams(): Promise<IndexParams | undefined> {
-    const client = await this.#connect();
-    const json = await this.#call('readParams', () => client.call('GET', `${this.#keyPrefix}params`));
+    const [json] = await this.#eval(SCRIPTS.readParams, [[`${this.#keyPrefix}params`]]);
     if (json === null || json === undefined) return undefined;
     this.#params = decodeParams(String(json), this.#keyPrefix);
     return this.#params;
@@ -400,13 +401,14 @@ export class RedisStorage implements LSHStorage {
 
   /**
    * Runs `script` once per argument list, all in one pipeline (one round trip), and returns the
-   * results in order. Loads the script first if this storage has not; if Redis lost it meanwhile
-   * (a restart, SCRIPT FLUSH), loads it again and reruns the calls that failed, which is safe
-   * because they did nothing.
+   * results in order. Loads the scripts first if this storage has not (all in one round trip);
+   * if Redis lost them meanwhile (a restart, SCRIPT FLUSH), loads them again and reruns the calls
+   * that failed, which is safe because they did nothing.
    */
   async #eval(script: Script, argLists: Arg[][], binary = false): Promise<unknown[]> {
     const client = await this.#connect();
-    let sha = this.#shas.get(script.name) ?? (await this.#load(client, script));
+    if (!this.#shas.has(script.name)) await this.#load(client, script.name);
+    let sha = this.#shas.get(script.name)!;
     const results: unknown[] = new Array(argLists.length);
     let todo = argLists.map((_, i) => i);
     for (let attempt = 0; todo.length > 0; attempt++) {
@@ -424,16 +426,24 @@ export class RedisStorage implements LSHStorage {
         else throw this.#wrap(script.name, error);
       }
       todo = retry;
-      if (retry.length > 0) sha = await this.#load(client, script);
+      if (retry.length > 0) {
+        await this.#load(client, script.name);
+        sha = this.#shas.get(script.name)!;
+      }
     }
     return results;
   }
 
-  async #load(client: Redis, script: Script): Promise<string> {
-    const sha = String(
-      await this.#call(`${script.name} (SCRIPT LOAD)`, () => client.script('LOAD', script.source)),
-    );
-    this.#shas.set(script.name, sha);
-    return sha;
+  /** Loads every script into Redis in one pipeline and notes their SHA1s. */
+  async #load(client: Redis, what: string): Promise<void> {
+    const scripts = Object.values(SCRIPTS);
+    const pipeline = client.pipeline();
+    for (const script of scripts) pipeline.script('LOAD', script.source);
+    const replies = await this.#call(what, async () => (await pipeline.exec()) ?? []);
+    scripts.forEach((script, i) => {
+      const [error, sha] = replies[i] ?? [new Error('no reply')];
+      if (error) throw this.#wrap(what, error);
+      this.#shas.set(script.name, String(sha));
+    });
   }
 }
