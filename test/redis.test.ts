@@ -2,6 +2,7 @@
 // file and stopped at the end. Without redis-server the suite skips, except under CI=true, where
 // it fails: CI must run it.
 
+import { rmSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -576,6 +577,45 @@ describe.skipIf(!available)('RedisStorage (needs redis-server)', () => {
       await lsh.removeMany(docs.slice(0, 500).map((d) => d.key));
       expect(pipelines).toBe(1);
     });
+
+    it('keeps the index through a Redis crash and restart with an append-only file', async () => {
+      const persistent = await startRedis({ persist: true });
+      const dir = persistent.dir;
+      let restarted: TestRedis | undefined;
+      try {
+        const docs = corpus(60, 21);
+        const client = new Redis(persistent.url, { maxRetriesPerRequest: 1, retryStrategy: () => 100 });
+        clients.push(client);
+        client.on('error', () => undefined);
+        const lsh = new MinHashLSH({ threshold: 0.5, storage: new RedisStorage({ client, prefix: 'kept' }) });
+        await lsh.insertMany(docs.slice(0, 40).map((d) => ({ key: d.key, signature: d.sig })));
+        const before = await lsh.queryMany(
+          docs.map((d) => d.sig),
+          { minScore: 0 },
+        );
+        await persistent.kill();
+        await expect(lsh.size()).rejects.toThrow(/Redis size on index "kept" failed/);
+        restarted = await startRedis({ port: persistent.port, dir, persist: true });
+        // The same client reconnects; the restarted server has no scripts, so they are reloaded.
+        expect(await lsh.size()).toBe(40);
+        expect(
+          await lsh.queryMany(
+            docs.map((d) => d.sig),
+            { minScore: 0 },
+          ),
+        ).toEqual(before);
+        const again = await lsh.insertMany(
+          docs.map((d) => ({ key: d.key, signature: d.sig })),
+          { ifExists: 'skip' },
+        );
+        expect(again).toMatchObject({ inserted: docs.length - 40 });
+        expect(await lsh.size()).toBe(docs.length);
+      } finally {
+        await restarted?.stop();
+        await persistent.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 30_000);
 
     it('reloads its scripts when Redis has lost them (SCRIPT FLUSH, a restart)', async () => {
       const lsh = new MinHashLSH({
