@@ -10,10 +10,12 @@
 //   --write          write docs/benchmarks.md even on a quick or partial run
 //   --no-write       do not write it even on a full run
 //   --out=FILE       write to FILE instead of docs/benchmarks.md
+//   --clock=cpu      time by this process's CPU time instead of elapsed time (for a busy machine)
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { describeMachine } from './lib/machine.js';
+import { type Clock, useClock } from './lib/measure.js';
 import type { BenchContext, Section, SectionResult } from './lib/section.js';
 import { markdown, plain } from './lib/table.js';
 import { compareSection } from './sections/compare.js';
@@ -29,10 +31,17 @@ interface Options {
   only: string[] | undefined;
   write: boolean | undefined;
   out: string;
+  clock: Clock;
 }
 
 function parseArgs(args: readonly string[]): Options {
-  const options: Options = { quick: false, only: undefined, write: undefined, out: 'docs/benchmarks.md' };
+  const options: Options = {
+    quick: false,
+    only: undefined,
+    write: undefined,
+    out: 'docs/benchmarks.md',
+    clock: 'wall',
+  };
   for (const arg of args) {
     const [name, value] = arg.split('=', 2) as [string, string | undefined];
     if (name === '--quick') options.quick = true;
@@ -40,9 +49,10 @@ function parseArgs(args: readonly string[]): Options {
     else if (name === '--no-write') options.write = false;
     else if (name === '--only' && value) options.only = value.split(',');
     else if (name === '--out' && value) options.out = value;
+    else if (name === '--clock' && (value === 'wall' || value === 'cpu')) options.clock = value;
     else
       throw new Error(
-        `bench: unknown option "${arg}" (--quick, --only=a,b, --write, --no-write, --out=FILE)`,
+        `bench: unknown option "${arg}" (--quick, --only=a,b, --write, --no-write, --out=FILE, --clock=wall|cpu)`,
       );
   }
   const known = SECTIONS.map((s) => s.id);
@@ -55,12 +65,16 @@ function parseArgs(args: readonly string[]): Options {
 function render(
   results: { section: Section; result: SectionResult }[],
   command: string,
-  quick: boolean,
+  options: Options,
   load: number[],
 ): string {
   const m = describeMachine();
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\`${quick ? ' (a quick run: fewer iterations)' : ''}.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\`${options.quick ? ' (a quick run: fewer iterations)' : ''}.`,
+    options.clock === 'cpu'
+      ? "Times are this process's **CPU time** (`--clock=cpu`), not elapsed time: the machine was busy with " +
+        'other work, which inflates elapsed time but barely touches CPU time.'
+      : 'Times are elapsed (wall-clock) time.',
     '',
     '| machine | |',
     '| --- | --- |',
@@ -70,6 +84,10 @@ function render(
     `| Node | ${m.node} |`,
     `| OS | ${m.os} |`,
     `| load average at start (1, 5, 15 min) | ${load.map((l) => l.toFixed(2)).join(', ')} |`,
+    `| load average at end | ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')} |`,
     '',
     '### Summary',
     '',
@@ -85,9 +103,11 @@ function render(
 
 const SKELETON = `# Benchmarks
 
-Rerun them with \`npm run bench\` (about three minutes on two cores; \`npm run bench -- --quick\` takes
+Rerun them with \`npm run bench\` (about two minutes on two cores; \`npm run bench -- --quick\` takes
 about half a minute and does not touch this file). The part between the markers below is written
 by the benchmark; the rest is written by hand.
+
+## Results
 
 ${START}
 ${END}
@@ -109,6 +129,7 @@ function main(): void {
   const args = process.argv.slice(2);
   const options = parseArgs(args);
   const load = os.loadavg();
+  useClock(options.clock);
   const ctx: BenchContext = {
     quick: options.quick,
     log: (message) => process.stderr.write(`… ${message}\n`),
@@ -127,7 +148,7 @@ function main(): void {
   const write = options.write ?? (!options.quick && !options.only);
   if (write) {
     const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
-    writeDoc(options.out, render(results, command, options.quick, load));
+    writeDoc(options.out, render(results, command, options, load));
     console.log(`\nwrote ${options.out}`);
   }
 }
