@@ -16,6 +16,18 @@ export default defineConfig([
     // Shared chunks in CJS too, so require('neardup') and require('neardup/node') share one
     // MinHashLSH and one NeardupError class (instanceof works across the two entries).
     splitting: true,
+    // import.meta.url in the CJS build too: workerSigner finds dist/sign-worker.mjs with it.
+    shims: true,
+  },
+  {
+    // The worker thread of workerSigner (neardup/node): one self-contained ESM file, started by
+    // the ESM and CJS builds and the CLI alike.
+    entry: { 'sign-worker': 'src/node/sign-worker.ts' },
+    format: ['esm'],
+    outExtension: () => ({ js: '.mjs' }),
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
   },
   {
     // The CLI: Node only, ESM; it bundles the library's public entry (src/index.ts).

@@ -30,6 +30,7 @@ export type {
   DedupOptions,
   DedupProgress,
   DedupResult,
+  DedupSigner,
   ScoredPair,
 } from './lsh/dedup.js';
 export { dedup } from './lsh/dedup.js';

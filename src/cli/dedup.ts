@@ -17,6 +17,8 @@ Redis: an interrupted run resumes where it stopped when run again, and several m
 
 Options:
   --out FILE           write the clusters to FILE instead of stdout
+  --workers N          sign the documents in N worker threads while the main thread indexes
+                       them; "auto": one per core (default: 0, everything in the main thread)
 ${corpusFlagsUsage}`;
 
 export async function runDedup(args: string[], io: Output): Promise<string> {
@@ -27,7 +29,12 @@ export async function runDedup(args: string[], io: Output): Promise<string> {
     warn: (message) => io.stderr(`neardup: ${message}\n`),
   });
   const size = batchSize(values);
+  const workers = workerCount(values.workers);
   const opened = await openIndex(values);
+  const signer =
+    workers === 0
+      ? undefined
+      : (await import('../node.js')).workerSigner(workers === 'auto' ? {} : { workers });
   const progress = startProgress(io.progress, input.total, values.quiet ?? false);
   let result: Awaited<ReturnType<typeof dedup>>;
   try {
@@ -38,11 +45,13 @@ export async function runDedup(args: string[], io: Output): Promise<string> {
           batchSize: size,
           onProgress: (p) => progress.update(p.documents, { pairs: p.pairs }),
           progressEvery: 200,
+          sign: signer?.sign,
         }),
       opened.where === 'memory' ? '' : `${opened.where}: `,
     );
   } catch (error) {
     progress.stop();
+    await signer?.close();
     await opened.close().catch(() => {});
     if (opened.where !== 'memory' && error instanceof CliError)
       throw new CliError(
@@ -51,6 +60,7 @@ export async function runDedup(args: string[], io: Output): Promise<string> {
     throw error;
   }
   progress.stop();
+  await signer?.close();
   await opened.close();
   const stopped = input.stoppedBy();
   if (stopped) throw stopped;
@@ -69,13 +79,22 @@ export async function runDedup(args: string[], io: Output): Promise<string> {
   return '';
 }
 
+/** The `--workers` count: a whole number (0: no worker threads) or "auto" (one per core). */
+function workerCount(value: string | undefined): number | 'auto' {
+  if (value === undefined) return 0;
+  if (value === 'auto') return value;
+  if (!/^\d+$/.test(value))
+    throw new CliError(`--workers must be a whole number or "auto", got "${value}"`, 2);
+  return Number(value);
+}
+
 function parse(args: string[]) {
   try {
     return parseArgs({
       args,
       allowPositionals: true,
       strict: true,
-      options: { ...corpusFlags, out: { type: 'string' } },
+      options: { ...corpusFlags, out: { type: 'string' }, workers: { type: 'string' } },
     });
   } catch (error) {
     throw new CliError(`${(error as Error).message} (see "neardup dedup --help")`, 2);

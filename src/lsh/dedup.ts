@@ -6,10 +6,14 @@
 // after a crash (the index already holds part of the input) stores nothing twice and finds the
 // same pairs: a document stored by the crashed run that comes later in the input is recognised
 // when it arrives, and the pair found early through it is dropped as a repeat.
+//
+// With a `sign` hook (e.g. worker threads, neardup/node's workerSigner), batch k+1 is signed
+// while batch k is inserted and queried: one batch in flight, processed in input order, so the
+// pairs and clusters are those of inline signing.
 
 import { NeardupError } from '../errors.js';
 import type { Signature } from '../minhash.js';
-import { signature } from '../signature.js';
+import { type SignatureOptions, signature } from '../signature.js';
 import { checkKey, type LSHOptions, MinHashLSH } from './minhash-lsh.js';
 
 /** A document for {@link dedup}. */
@@ -34,6 +38,21 @@ export interface DedupProgress {
   readonly candidates: number;
 }
 
+/**
+ * Signs a batch of texts for {@link dedup} ({@link DedupOptions.sign}): resolves to one signature
+ * per text, in order, each equal to {@link signature}`(text, options)`.
+ *
+ * @example
+ * ```ts
+ * // Inline signing, what dedup does without a hook:
+ * const sign: DedupSigner = async (texts, options) => texts.map((t) => signature(t, options));
+ * ```
+ */
+export type DedupSigner = (
+  texts: readonly string[],
+  options: Required<SignatureOptions>,
+) => Promise<readonly Signature[]> | readonly Signature[];
+
 /** Options of {@link dedup}: those of {@link MinHashLSH} plus batching, progress and an index to reuse. */
 export interface DedupOptions extends LSHOptions {
   /**
@@ -53,6 +72,14 @@ export interface DedupOptions extends LSHOptions {
   onProgress?: (progress: DedupProgress) => void | Promise<void>;
   /** Documents between two progress reports. @default 1000 */
   progressEvery?: number;
+  /**
+   * Signs each batch instead of the calling thread, e.g. in worker threads (`workerSigner` from
+   * `neardup/node`). While it signs a batch, dedup inserts and queries the previous one; the
+   * results are the same as without it. Its signatures must be those of {@link signature} with
+   * the options it is given (the index's numPerm, seed and shingle size).
+   * @default inline: {@link signature} on each document, in the calling thread
+   */
+  sign?: DedupSigner;
 }
 
 /** A verified near-duplicate pair: `a < b` (string order), and their estimated Jaccard similarity. */
@@ -154,6 +181,9 @@ function cluster(pairs: ScoredPair[]): DedupCluster[] {
  * before it; pairs whose estimated Jaccard reaches the threshold are joined into clusters
  * (union-find). Besides the index, memory holds the ids and the pairs, not the texts.
  *
+ * Signing is most of the work: `sign` moves it off the calling thread (see
+ * {@link DedupOptions.sign}).
+ *
  * Resumable: documents already in the index (from an interrupted run on the same persistent
  * index) are not inserted again but still matched, so a re-run stores nothing twice and returns
  * the same clusters as a run that was never interrupted. A document already in the index under
@@ -169,6 +199,15 @@ function cluster(pairs: ScoredPair[]): DedupCluster[] {
  *   { threshold: 0.8, onProgress: (p) => console.error(`${p.documents} documents, ${p.pairs} pairs`) },
  * );
  * for (const c of clusters) console.log(c.keys.join(' ~ '));
+ *
+ * // Signing on every core (Node):
+ * import { workerSigner } from 'neardup/node';
+ * const signer = workerSigner();
+ * try {
+ *   console.log((await dedup(docs, { sign: signer.sign })).clusters.length);
+ * } finally {
+ *   await signer.close();
+ * }
  * ```
  */
 export async function dedup(
@@ -210,12 +249,11 @@ export async function dedup(
   const orient = (x: string, y: string, score: number): ScoredPair =>
     x < y ? { a: x, b: y, score } : { a: y, b: x, score };
 
-  let batch: DedupDocument[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
-    const docsNow = batch;
-    batch = [];
-    const sigs: Signature[] = docsNow.map((d) => signature(d.text, sigOptions));
+  const processBatch = async (docsNow: DedupDocument[], sigs: readonly Signature[]) => {
+    if (sigs.length !== docsNow.length)
+      throw new NeardupError(
+        `sign returned ${sigs.length} signatures for a batch of ${docsNow.length} texts`,
+      );
     const result = await index.insertMany(
       docsNow.map((d, i) => ({ key: d.id, signature: sigs[i]! })),
       { ifExists: 'skip' },
@@ -251,26 +289,68 @@ export async function dedup(
     if (options.onProgress && documents - reported >= progressEvery) await report();
   };
 
+  const sign = options.sign;
+  // With a sign hook: the batch being signed. Its rejection is handled when it is awaited, or
+  // dropped if dedup fails first (no unhandled rejection).
+  let signing: { docs: DedupDocument[]; sigs: Promise<readonly Signature[]> } | undefined;
+  let failed = false; // processing a batch failed: nothing more is processed
+  const processPending = async () => {
+    const pending = signing;
+    signing = undefined;
+    if (pending) await processBatch(pending.docs, await pending.sigs);
+  };
+  let batch: DedupDocument[] = [];
+  const flush = async () => {
+    const docsNow = batch;
+    batch = [];
+    try {
+      if (!sign) {
+        const sigs = docsNow.map((d) => signature(d.text, sigOptions));
+        if (docsNow.length > 0) await processBatch(docsNow, sigs);
+        return;
+      }
+      const previous = signing;
+      signing = undefined;
+      if (docsNow.length > 0) {
+        const texts = docsNow.map((d) => d.text);
+        const sigs = (async () => sign(texts, sigOptions))();
+        sigs.catch(() => {});
+        signing = { docs: docsNow, sigs };
+      }
+      if (previous) await processBatch(previous.docs, await previous.sigs);
+    } catch (error) {
+      failed = true;
+      throw error;
+    }
+  };
+
   let position = 0;
-  for await (const doc of docs) {
-    const where = `document ${position}`;
-    if (doc === null || typeof doc !== 'object')
-      throw new NeardupError(`${where} is not an object { id, text }`);
-    checkKey(doc.id, `${where}: id`);
-    if (typeof doc.text !== 'string')
-      throw new NeardupError(
-        `${where} (id ${JSON.stringify(doc.id)}): text must be a string, got ${typeof doc.text}`,
-      );
-    const before = ordinal.get(doc.id);
-    if (before !== undefined)
-      throw new NeardupError(
-        `document id ${JSON.stringify(doc.id)} appears twice in the input (documents ${before} and ${position})`,
-      );
-    ordinal.set(doc.id, position++);
-    batch.push(doc);
-    if (batch.length >= batchSize) await flush();
+  try {
+    for await (const doc of docs) {
+      const where = `document ${position}`;
+      if (doc === null || typeof doc !== 'object')
+        throw new NeardupError(`${where} is not an object { id, text }`);
+      checkKey(doc.id, `${where}: id`);
+      if (typeof doc.text !== 'string')
+        throw new NeardupError(
+          `${where} (id ${JSON.stringify(doc.id)}): text must be a string, got ${typeof doc.text}`,
+        );
+      const before = ordinal.get(doc.id);
+      if (before !== undefined)
+        throw new NeardupError(
+          `document id ${JSON.stringify(doc.id)} appears twice in the input (documents ${before} and ${position})`,
+        );
+      ordinal.set(doc.id, position++);
+      batch.push(doc);
+      if (batch.length >= batchSize) await flush();
+    }
+  } catch (error) {
+    // A bad document or a failing input: the batches before it are processed, as without a hook.
+    if (!failed) await processPending();
+    throw error;
   }
   await flush();
+  await processPending(); // with a hook, the last batch was still being signed
 
   // A key met before its own turn came (stored by an interrupted run) was paired again when it
   // arrived; only keys that never came are outside the input.
