@@ -5,7 +5,7 @@
 //
 // Workloads: `signatures [docs]` (signature() of news-length documents), `minhash [docs]`
 // (minhash() alone, on precomputed shingles), `compare [chars]` (compare() of a generated pair),
-// `tokenize [chars]`, `seeds` (compare() of the two seeds).
+// `tokenize [chars]`, `tokenize-docs [docs]`, `seeds` (compare() of the two seeds).
 
 import { readFileSync } from 'node:fs';
 import { compare, minhash, shingle, signature, tokenize } from '../src/index.js';
@@ -42,6 +42,13 @@ switch (workload) {
     until(5000, () => tokenize(a));
     break;
   }
+  case 'tokenize-docs': {
+    const docs = documents(Number(sizeArg ?? 500), 11);
+    until(5000, () => {
+      for (const d of docs) tokenize(d);
+    });
+    break;
+  }
   case 'seeds': {
     const [a, b] = ['seeds/kim-warm-feelings.txt', 'seeds/putin-kim-thursday.txt'].map((f) =>
       readFileSync(f, 'utf8'),
@@ -55,6 +62,6 @@ switch (workload) {
     break;
   }
   default:
-    throw new Error(`unknown workload "${workload}" (signatures, minhash, tokenize, compare, seeds)`);
+    throw new Error(`unknown workload "${workload}" (signatures, minhash, tokenize, tokenize-docs, compare, seeds)`);
 }
 console.log(`${workload}: ${calls} rounds in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
