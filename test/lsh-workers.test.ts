@@ -202,6 +202,14 @@ describe('workerSigner', () => {
     }
   });
 
+  it('rejects with a NeardupError when the worker cannot start', async () => {
+    const signer = workerSigner({ workers: 1, script: 'sign-worker.mjs' });
+    await expect(signer.sign(['a b c'], sigOptions)).rejects.toThrow(
+      /^neardup: cannot start a signing worker \(sign-worker\.mjs\): .*absolute/,
+    );
+    await signer.close();
+  });
+
   it('close() rejects the signing in flight and every later call; closing twice is fine', async () => {
     const signer = workerSigner({ workers: 2, script });
     const texts = Array.from({ length: 200 }, (_, i) => docs[i % docs.length]!.text);

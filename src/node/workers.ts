@@ -165,7 +165,13 @@ export function workerSigner(options: WorkerSignerOptions = {}): WorkerSigner {
 
   const run = (slot: Slot, request: SignRequest) =>
     new Promise<Uint32Array>((resolve, reject) => {
-      const worker = slot.worker ?? start(slot);
+      let worker: Worker;
+      try {
+        worker = slot.worker ?? start(slot);
+      } catch (error) {
+        // e.g. a relative script path: Node wants it absolute or starting with ./
+        throw new NeardupError(`cannot start a signing worker (${scriptName}): ${(error as Error).message}`);
+      }
       slot.tasks.set(request.id, { resolve, reject });
       worker.ref(); // busy: keep Node running until the reply comes
       worker.postMessage(request);
