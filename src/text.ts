@@ -44,7 +44,8 @@ export interface Paragraph extends Range {
 
 // Letters and digits start a word; combining marks continue it; an apostrophe joins two parts
 // ("Russia's"); a trailing % stays with its number ("56%"). Same word shape as the report checker.
-// `wordEnd` scans ASCII words by hand and leaves anything non-ASCII to these sticky regexes.
+// `wordEnd` scans words by hand, classifying each code unit (see classOf); a word that meets a
+// surrogate (a character outside the BMP) is re-read by this pattern, made sticky.
 const WORD_AT = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:'[\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*%?/uy;
 const WORD_START_AT = /[\p{L}\p{N}]/uy;
 const NOT_A_WORD = -1; // no word starts here: step one code unit
@@ -55,21 +56,48 @@ function isAsciiAlnum(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a);
 }
 
+const isSurrogate = (c: number) => (c & 0xf800) === 0xd800;
+
+// Classes of BMP code units, found with the same Unicode properties as the patterns the first
+// time a code unit is seen and then cached (64 KB, made on the first non-ASCII character):
+// a regex test per code unit of the language, not per character of the text.
+const WORD_CHAR = 1; // \p{L} or \p{N}: starts or continues a word
+const MARK = 2; // \p{M}: continues a word; binds to the character before it
+const OTHER = 3;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+const MARK_CHAR = /\p{M}/u;
+let unitClasses: Uint8Array | undefined;
+
+/** The class of a BMP code unit that is not a surrogate. */
+function classOf(c: number): number {
+  unitClasses ??= new Uint8Array(0x10000);
+  let k = unitClasses[c]!;
+  if (k === 0) {
+    const ch = String.fromCharCode(c);
+    k = LETTER_OR_DIGIT.test(ch) ? WORD_CHAR : MARK_CHAR.test(ch) ? MARK : OTHER;
+    unitClasses[c] = k;
+  }
+  return k;
+}
+
+/** Letter or digit (\p{L}, \p{N}), for a code unit that is not a surrogate. */
+const isWordChar = (c: number) => (c < 0x80 ? isAsciiAlnum(c) : classOf(c) === WORD_CHAR);
+
 /**
  * End of the word starting at `i` in a normalised string (what WORD_AT would match there), or
  * NOT_A_WORD / NOT_A_WORD_PAIR when none starts there. Words of ASCII letters, digits, inner
- * apostrophes and a final % are scanned by hand (no match object per token); a word that meets a
- * non-ASCII character, which may be a letter or a combining mark, is re-read by the regex.
+ * apostrophes and a final % are scanned right here (no match object per token); a word with
+ * other characters goes to unicodeWordEnd, kept apart so this loop stays specialised to ASCII.
  */
 function wordEnd(s: string, i: number): number {
   const c = s.charCodeAt(i);
   if (c >= 0x80) {
-    WORD_START_AT.lastIndex = i;
-    if (!WORD_START_AT.test(s)) {
-      const pair = c >= 0xd800 && c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
-      return pair ? NOT_A_WORD_PAIR : NOT_A_WORD;
+    if (isSurrogate(c)) {
+      WORD_START_AT.lastIndex = i;
+      if (WORD_START_AT.test(s)) return regexWordEnd(s, i);
+      return c <= 0xdbff && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? NOT_A_WORD_PAIR : NOT_A_WORD;
     }
-    return regexWordEnd(s, i);
+    return classOf(c) === WORD_CHAR ? unicodeWordEnd(s, i) : NOT_A_WORD;
   }
   if (!isAsciiAlnum(c)) return NOT_A_WORD;
   let j = i + 1;
@@ -77,12 +105,37 @@ function wordEnd(s: string, i: number): number {
     while (j < s.length && isAsciiAlnum(s.charCodeAt(j))) j++;
     if (j === s.length) return j;
     const d = s.charCodeAt(j);
-    if (d >= 0x80) return regexWordEnd(s, i);
+    if (d >= 0x80) return unicodeWordEnd(s, i);
     if (d === 0x25) return j + 1; // %
     if (d !== 0x27 || j + 1 === s.length) return j; // not an apostrophe, or one at the very end
     const e = s.charCodeAt(j + 1);
-    if (e >= 0x80) return regexWordEnd(s, i);
+    if (e >= 0x80) return unicodeWordEnd(s, i);
     if (!isAsciiAlnum(e)) return j;
+    j += 2;
+  }
+}
+
+/**
+ * wordEnd for a word (starting with a letter or digit at `i`) that has non-ASCII characters:
+ * each code unit's class decides, and a surrogate hands the word to the regex.
+ */
+function unicodeWordEnd(s: string, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    for (; j < s.length; j++) {
+      const d = s.charCodeAt(j);
+      if (d < 0x80) {
+        if (!isAsciiAlnum(d)) break;
+      } else if (isSurrogate(d)) return regexWordEnd(s, i);
+      else if (classOf(d) === OTHER) break;
+    }
+    if (j === s.length) return j;
+    const d = s.charCodeAt(j);
+    if (d === 0x25) return j + 1; // %
+    if (d !== 0x27 || j + 1 === s.length) return j;
+    const e = s.charCodeAt(j + 1);
+    if (isSurrogate(e)) return regexWordEnd(s, i);
+    if (!isWordChar(e)) return j;
     j += 2;
   }
 }
@@ -127,34 +180,40 @@ function foldSequence(seq: string): string {
 }
 
 // Folded forms of single code units seen so far (at most 65,536): most non-ASCII in a text is a
-// handful of characters (quotes, dashes, accented letters) that would otherwise be normalised anew
-// at every occurrence.
-const foldedChars = new Map<string, string>();
+// handful of characters (quotes, dashes, accented letters) or one alphabet, which would otherwise
+// be normalised anew at every occurrence.
+const foldedUnits = new Map<number, string>();
 
-function foldChar(c: string): string {
-  let folded = foldedChars.get(c);
+function foldUnit(c: number): string {
+  let folded = foldedUnits.get(c);
   if (folded === undefined) {
-    folded = foldSequence(c);
-    foldedChars.set(c, folded);
+    folded = foldSequence(String.fromCharCode(c));
+    foldedUnits.set(c, folded);
   }
   return folded;
 }
 
-const HANGUL_BASE = /[\u1100-\u115F\uA960-\uA97F\uAC00-\uD7A3]/;
+/** A Hangul syllable or leading jamo: vowel and final jamo that follow it compose with it. */
+const isHangulBase = (c: number) =>
+  (c >= 0x1100 && c <= 0x115f) || (c >= 0xa960 && c <= 0xa97f) || (c >= 0xac00 && c <= 0xd7a3);
 
-/** The combining sequence starting at `i` (see SEQUENCE), without running the regex when it is one code unit. */
-function sequenceAt(text: string, i: number): string {
+/** Whether the code unit at `i` starts a combining mark (one outside the BMP too). */
+function markAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
-  if (c < 0xd800 || c > 0xdfff) {
-    // A BMP character is a sequence on its own unless a mark (none below U+0300) or, after a
-    // Hangul syllable or leading jamo, a vowel or final jamo follows it.
-    const d = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
-    if (d < 0x300) return text[i]!;
-    MARK_AT.lastIndex = i + 1;
-    if (!MARK_AT.test(text) && !HANGUL_BASE.test(text[i]!)) return text[i]!;
-  }
+  if (c < 0x300) return false; // no mark below U+0300
+  if (!isSurrogate(c)) return classOf(c) === MARK;
+  MARK_AT.lastIndex = i;
+  return MARK_AT.test(text);
+}
+
+/** Length of the combining sequence starting at `i` (see SEQUENCE); the regex runs only when it may be longer than one code unit. */
+function sequenceLength(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  // A BMP character is a sequence on its own unless a mark or, after a Hangul syllable or
+  // leading jamo, a vowel or final jamo follows it.
+  if (!isSurrogate(c) && (i + 1 === text.length || (!markAt(text, i + 1) && !isHangulBase(c)))) return 1;
   SEQUENCE.lastIndex = i;
-  return SEQUENCE.exec(text)![0];
+  return SEQUENCE.exec(text)![0].length;
 }
 
 /**
@@ -222,16 +281,15 @@ function mapNormalized(text: string): NormalizedText {
     // Fast path: a run of ASCII maps one-to-one (unless its last char carries a combining mark).
     let j = i;
     while (j < text.length && text.charCodeAt(j) < 0x80) j++;
-    MARK_AT.lastIndex = j;
-    if (j < text.length && j > i && MARK_AT.test(text)) j--;
+    if (j < text.length && j > i && markAt(text, j)) j--;
     if (j > i) {
       add(i, -1, text.slice(i, j).toLowerCase());
       i = j;
       continue;
     }
-    const seq = sequenceAt(text, i);
-    add(i, i + seq.length, seq.length === 1 ? foldChar(seq) : foldSequence(seq));
-    i += seq.length;
+    const n = sequenceLength(text, i);
+    add(i, i + n, n === 1 ? foldUnit(text.charCodeAt(i)) : foldSequence(text.slice(i, i + n)));
+    i += n;
   }
   norm[segments] = length;
   return { normalized: pieces.join(''), norm, orig, seqEnd };
