@@ -18,8 +18,9 @@ function expectOracle(text: string) {
 }
 
 // Pieces where the hand scanner must stop, continue or hand over to the regex: apostrophes and
-// % at every position, ASCII next to marks, non-ASCII letters, surrogate pairs (letter or not),
-// lone surrogates, curly apostrophes that fold to straight ones.
+// % at every position, ASCII next to marks, letters and marks of several scripts, surrogate pairs
+// (letter or not), lone surrogates, curly apostrophes that fold to straight ones, invisible format
+// characters (soft hyphen, zero-width space).
 const EDGES = [
   "'",
   "''",
@@ -49,6 +50,21 @@ const EDGES = [
   '@',
   'Q',
   '9',
+  // Letters and marks of other scripts (classified per code unit by the scanner).
+  'ж',
+  'Ё',
+  'λ',
+  'Σ',
+  'क',
+  '\u093F',
+  '\u094D',
+  'ب',
+  '\u064E',
+  '\u0E01',
+  '\u0E31',
+  '٣',
+  '\u00AD',
+  '\u200B',
 ];
 const pieceArb = fc.constantFrom(...TRICKY_CHARS.filter((c) => c !== '\u00BD'), ...EDGES);
 
