@@ -62,6 +62,8 @@ switch (workload) {
     break;
   }
   default:
-    throw new Error(`unknown workload "${workload}" (signatures, minhash, tokenize, tokenize-docs, compare, seeds)`);
+    throw new Error(
+      `unknown workload "${workload}" (signatures, minhash, tokenize, tokenize-docs, compare, seeds)`,
+    );
 }
 console.log(`${workload}: ${calls} rounds in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
