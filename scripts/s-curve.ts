@@ -33,7 +33,8 @@ export function sCurveSvg(): string {
   const x = (s: number) => (left + s * pw).toFixed(1);
   const y = (p: number) => (top + (1 - p) * ph).toFixed(1);
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="12" role="img">`,
+    '<title>LSH S-curves: probability that two documents become candidates, by their Jaccard similarity, for several bands × rows</title>',
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
   ];
   for (let i = 0; i <= 10; i++) {
