@@ -5,7 +5,7 @@
 // one-to-one and regardless of order; pairs that break A's order are then flagged `moved`.
 
 import levenshtein from 'fast-levenshtein';
-import { longestIncreasing } from './sequence.js';
+import { KeyTable, longestIncreasing } from './sequence.js';
 import { shingle, uniqueSorted } from './shingle.js';
 import type { Paragraph } from './text.js';
 
@@ -148,14 +148,17 @@ export function alignParagraphs(
   const setsA = setsOf(a);
   const setsB = setsOf(b);
 
-  const index = new Map<number, number[]>();
+  // Inverted index, shingle → paragraphs of B: every B paragraph's shingles in one typed array
+  // with their owners, behind a typed hash table.
+  const ownerB = new Int32Array(setsB.reduce((n, set) => n + set.length, 0));
+  const shinglesB = new Uint32Array(ownerB.length);
+  let filled = 0;
   setsB.forEach((set, q) => {
-    for (const h of set) {
-      const list = index.get(h);
-      if (list) list.push(q);
-      else index.set(h, [q]);
-    }
+    shinglesB.set(set, filled);
+    ownerB.fill(q, filled, filled + set.length);
+    filled += set.length;
   });
+  const index = new KeyTable(shinglesB);
 
   const candidates: Candidate[] = [];
   const nA = Math.max(1, a.paragraphs.length);
@@ -168,7 +171,9 @@ export function alignParagraphs(
   setsA.forEach((set, p) => {
     const shared = new Map<number, number>();
     for (const q of evidenced.get(p) ?? []) shared.set(q, 0);
-    for (const h of set) for (const q of index.get(h) ?? []) shared.set(q, (shared.get(q) ?? 0) + 1);
+    for (const h of set)
+      for (let j = index.first(h); j !== -1; j = index.next[j]!)
+        if (shinglesB[j] === h) shared.set(ownerB[j]!, (shared.get(ownerB[j]!) ?? 0) + 1);
     for (const [q, count] of shared) {
       const similarity = count / (set.length + setsB[q]!.length - count || 1);
       if (similarity < options.paragraphJaccard && !evidenced.get(p)?.has(q)) continue;

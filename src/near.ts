@@ -12,7 +12,7 @@
 import { diffArrays } from 'diff';
 import { fmix32 } from './hash.js';
 import { findSharedRuns } from './passages.js';
-import { type Boxes, heaviestChain, occurrenceCounter } from './sequence.js';
+import { type Boxes, heaviestChain, KeyTable } from './sequence.js';
 
 /** Options of {@link findNearPassages}; {@link compare} takes them as `near*` options. */
 export interface NearOptions {
@@ -164,28 +164,29 @@ function collectSeeds(a: NearSide, b: NearSide, o: NearOptions): Seeds {
 
   const la = looseKeys(a, o.looseWords);
   const lb = looseKeys(b, o.looseWords);
-  const byKey = new Map<number, number[]>();
-  lb.keys.forEach((key, j) => {
-    const list = byKey.get(key);
-    if (list) list.push(j);
-    else byKey.set(key, [j]);
-  });
-  const countA = o.maxRepeats > 0 ? occurrenceCounter(la.keys) : undefined;
+  const tableB = new KeyTable(lb.keys);
+  const tableA = o.maxRepeats > 0 ? new KeyTable(la.keys) : undefined;
   const maxSpan = 4 * o.looseWords; // content words this far apart are not one phrase
   const last = o.looseWords - 1;
-  la.keys.forEach((key, i) => {
-    const matches = byKey.get(key);
-    if (!matches || (countA && (matches.length > o.maxRepeats || countA(key) > o.maxRepeats))) return;
+  for (let i = 0; i < la.keys.length; i++) {
+    const key = la.keys[i]!;
     const i0 = la.positions[i]!;
     const i1 = la.positions[i + last]! + 1;
-    if (i1 - i0 > maxSpan) return;
-    for (const j of matches) {
+    if (i1 - i0 > maxSpan) continue;
+    let counted = tableA === undefined;
+    for (let j = tableB.first(key); j !== -1; j = tableB.next[j]!) {
+      if (lb.keys[j] !== key) continue;
+      if (!counted) {
+        counted = true;
+        if (tableB.count(key, o.maxRepeats) > o.maxRepeats || tableA!.count(key, o.maxRepeats) > o.maxRepeats)
+          break;
+      }
       const j0 = lb.positions[j]!;
       const j1 = lb.positions[j + last]! + 1;
       if (j1 - j0 > maxSpan || !sameWordSet(a, la.positions, i, b, lb.positions, j, o.looseWords)) continue;
       push(i0, i1, j0, j1);
     }
-  });
+  }
   const weight = new Float64Array(a0.length);
   for (let s = 0; s < exact; s++) weight[s] = a1[s]! - a0[s]!;
   return {

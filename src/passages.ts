@@ -5,8 +5,7 @@
 // and start a run only at a left-maximal match, extending it right. Each maximal run is thus
 // found exactly once, from its first gram: expected time O(|A| + |B| + output), no |A|×|B| table.
 
-import { fmix32 } from './hash.js';
-import { occurrenceCounter } from './sequence.js';
+import { KeyTable } from './sequence.js';
 
 /** A shared run of words: `length` words from token `a` in A equal those from token `b` in B. */
 export interface WordRun {
@@ -70,30 +69,19 @@ export function findSharedRuns(a: Uint32Array, b: Uint32Array, minWords: number,
   if (a.length < m || b.length < m) return { runs, skippedSeeds: 0 };
   const gramsA = gramHashes(a, m);
   const gramsB = gramHashes(b, m);
-  const countA = maxRepeats > 0 ? occurrenceCounter(gramsA) : undefined;
-  const countB = maxRepeats > 0 ? occurrenceCounter(gramsB) : undefined;
-
-  // Chained hash table over B's grams; chains list positions in ascending order.
-  let size = 1;
-  while (size < gramsB.length * 2) size <<= 1;
-  const mask = size - 1;
-  const head = new Int32Array(size).fill(-1);
-  const next = new Int32Array(gramsB.length);
-  for (let j = gramsB.length - 1; j >= 0; j--) {
-    const slot = fmix32(gramsB[j]!) & mask;
-    next[j] = head[slot]!;
-    head[slot] = j;
-  }
+  // Chained hash tables over the grams (typed arrays); chains list positions in ascending order.
+  const tableB = new KeyTable(gramsB);
+  const tableA = maxRepeats > 0 ? new KeyTable(gramsA) : undefined;
 
   let skippedSeeds = 0;
   for (let i = 0; i < gramsA.length; i++) {
     const g = gramsA[i]!;
-    let counted = countA === undefined; // repeats are counted once a gram is seen in B
-    for (let j = head[fmix32(g) & mask]!; j !== -1; j = next[j]!) {
+    let counted = tableA === undefined; // repeats are counted once a gram is seen in B
+    for (let j = tableB.first(g); j !== -1; j = tableB.next[j]!) {
       if (gramsB[j] !== g) continue;
       if (!counted) {
         counted = true;
-        if (countB!(g) > maxRepeats || countA!(g) > maxRepeats) {
+        if (tableB.count(g, maxRepeats) > maxRepeats || tableA!.count(g, maxRepeats) > maxRepeats) {
           skippedSeeds++;
           break;
         }

@@ -1,4 +1,7 @@
-// Sequence helpers shared by the alignment stages: order-keeping chains over matches, and counts.
+// Sequence helpers shared by the alignment stages: order-keeping chains over matches, and a
+// typed-array hash table over 32-bit keys.
+
+import { fmix32 } from './hash.js';
 
 /** Indices (into `values`) of one longest strictly increasing subsequence, O(n log n). */
 export function longestIncreasing(values: readonly number[]): Set<number> {
@@ -91,20 +94,38 @@ export function heaviestChain(boxes: Boxes, indices: readonly number[]): number[
 }
 
 /**
- * A counter of how often each value occurs in `values`: a sorted copy and two binary searches
- * per question (typed-array sort, no Map of every n-gram).
+ * A chained hash table over an array of 32-bit keys, in typed arrays (no Map, no object per key):
+ * `first(key)` then `next[j]` walk the positions whose keys share the key's slot, in ascending
+ * order, until -1; callers compare `keys[j]` with the key. Built in O(n), linear memory.
  */
-export function occurrenceCounter(values: Uint32Array): (value: number) => number {
-  const sorted = values.slice().sort();
-  const bound = (v: number, upper: boolean) => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < v || (upper && sorted[mid] === v)) lo = mid + 1;
-      else hi = mid;
+export class KeyTable {
+  /** The next position in the same slot, or -1. */
+  readonly next: Int32Array;
+  readonly #head: Int32Array;
+  readonly #mask: number;
+
+  constructor(readonly keys: Uint32Array) {
+    let size = 1;
+    while (size < keys.length * 2) size <<= 1;
+    this.#mask = size - 1;
+    this.#head = new Int32Array(size).fill(-1);
+    this.next = new Int32Array(keys.length);
+    for (let j = keys.length - 1; j >= 0; j--) {
+      const slot = fmix32(keys[j]!) & this.#mask;
+      this.next[j] = this.#head[slot]!;
+      this.#head[slot] = j;
     }
-    return lo;
-  };
-  return (v) => bound(v, true) - bound(v, false);
+  }
+
+  /** The first position in `key`'s slot, or -1. */
+  first(key: number): number {
+    return this.#head[fmix32(key) & this.#mask]!;
+  }
+
+  /** How often `key` occurs, counting no further than `limit + 1`. */
+  count(key: number, limit = Number.POSITIVE_INFINITY): number {
+    let n = 0;
+    for (let j = this.first(key); j !== -1 && n <= limit; j = this.next[j]!) if (this.keys[j] === key) n++;
+    return n;
+  }
 }
