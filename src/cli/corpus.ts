@@ -2,9 +2,12 @@
 // on (in memory, a snapshot file, or Redis), and a progress bar on stderr.
 
 import { existsSync } from 'node:fs';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import type { LSHOptions, MinHashLSH } from '../index.js';
+import { type DocumentInput, readDocuments } from './documents.js';
 import { CliError } from './errors.js';
+import type { Output } from './main.js';
 
 /** Flags common to the corpus commands, for node:util parseArgs. */
 export const corpusFlags = {
@@ -171,4 +174,32 @@ export function startProgress(
     },
     stop: () => bar.stop(),
   };
+}
+
+/** Parses a corpus command's arguments: the shared flags plus `extra`; a bad flag is a usage error. */
+type CorpusArgs<T> = {
+  args: string[];
+  allowPositionals: true;
+  strict: true;
+  options: typeof corpusFlags & T;
+};
+
+export function parseCorpusArgs<const T extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: string[],
+  extra: T,
+): ReturnType<typeof parseArgs<CorpusArgs<T>>> {
+  try {
+    return parseArgs({ args, allowPositionals: true, strict: true, options: { ...corpusFlags, ...extra } });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message} (see "neardup ${command} --help")`, 2);
+  }
+}
+
+/** The documents of the command's paths; skipped bad lines are reported on stderr. */
+export function openDocuments(paths: string[], values: Values, io: Output): Promise<DocumentInput> {
+  return readDocuments(paths, {
+    skipBadLines: values['skip-bad-lines'] ?? false,
+    warn: (message) => io.stderr(`neardup: ${message}\n`),
+  });
 }

@@ -1,10 +1,16 @@
 // `neardup dedup PATH...`: find the clusters of near-duplicate documents in a corpus.
 
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { dedup } from '../index.js';
-import { batchSize, corpusFlags, corpusFlagsUsage, libraryCall, openIndex, startProgress } from './corpus.js';
-import { readDocuments } from './documents.js';
+import {
+  batchSize,
+  corpusFlagsUsage,
+  libraryCall,
+  openDocuments,
+  openIndex,
+  parseCorpusArgs,
+  startProgress,
+} from './corpus.js';
 import { CliError } from './errors.js';
 import type { Output } from './main.js';
 
@@ -22,12 +28,12 @@ Options:
 ${corpusFlagsUsage}`;
 
 export async function runDedup(args: string[], io: Output): Promise<string> {
-  const { values, positionals } = parse(args);
-  if (values.help) return `${dedupUsage}\n`;
-  const input = await readDocuments(positionals, {
-    skipBadLines: values['skip-bad-lines'] ?? false,
-    warn: (message) => io.stderr(`neardup: ${message}\n`),
+  const { values, positionals } = parseCorpusArgs('dedup', args, {
+    out: { type: 'string' },
+    workers: { type: 'string' },
   });
+  if (values.help) return `${dedupUsage}\n`;
+  const input = await openDocuments(positionals, values, io);
   const size = batchSize(values);
   const workers = workerCount(values.workers);
   const opened = await openIndex(values);
@@ -86,17 +92,4 @@ function workerCount(value: string | undefined): number | 'auto' {
   if (!/^\d+$/.test(value))
     throw new CliError(`--workers must be a whole number or "auto", got "${value}"`, 2);
   return Number(value);
-}
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { ...corpusFlags, out: { type: 'string' }, workers: { type: 'string' } },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message} (see "neardup dedup --help")`, 2);
-  }
 }

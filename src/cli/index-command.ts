@@ -1,9 +1,15 @@
 // `neardup index PATH... --out FILE | --redis URL`: build or extend a persistent index.
 
-import { parseArgs } from 'node:util';
 import { signature } from '../index.js';
-import { batchSize, corpusFlags, corpusFlagsUsage, libraryCall, openIndex, startProgress } from './corpus.js';
-import { readDocuments } from './documents.js';
+import {
+  batchSize,
+  corpusFlagsUsage,
+  libraryCall,
+  openDocuments,
+  openIndex,
+  parseCorpusArgs,
+  startProgress,
+} from './corpus.js';
 import { CliError } from './errors.js';
 import type { Output } from './main.js';
 
@@ -19,7 +25,7 @@ Options:
 ${corpusFlagsUsage}`;
 
 export async function runIndex(args: string[], io: Output): Promise<string> {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseCorpusArgs('index', args, { out: { type: 'string' } });
   if (values.help) return `${indexUsage}\n`;
   if ((values.out === undefined) === (values.redis === undefined))
     throw new CliError(
@@ -27,10 +33,7 @@ export async function runIndex(args: string[], io: Output): Promise<string> {
       2,
     );
   const size = batchSize(values);
-  const input = await readDocuments(positionals, {
-    skipBadLines: values['skip-bad-lines'] ?? false,
-    warn: (message) => io.stderr(`neardup: ${message}\n`),
-  });
+  const input = await openDocuments(positionals, values, io);
   const opened = await openIndex(
     values,
     values.out === undefined ? undefined : { path: values.out, save: true },
@@ -73,17 +76,4 @@ export async function runIndex(args: string[], io: Output): Promise<string> {
   const stopped = input.stoppedBy();
   if (stopped) throw stopped;
   return `indexed ${added} new documents of ${read} read (${read - added} already there); ${opened.where} holds ${held}\n`;
-}
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { ...corpusFlags, out: { type: 'string' } },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message} (see "neardup index --help")`, 2);
-  }
 }

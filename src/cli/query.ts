@@ -1,9 +1,7 @@
 // `neardup query PATH... --index FILE | --redis URL`: the near-duplicates of new documents.
 
-import { parseArgs } from 'node:util';
 import { signature } from '../index.js';
-import { corpusFlags, corpusFlagsUsage, libraryCall, openIndex } from './corpus.js';
-import { readDocuments } from './documents.js';
+import { corpusFlagsUsage, libraryCall, openDocuments, openIndex, parseCorpusArgs } from './corpus.js';
 import { CliError } from './errors.js';
 import type { Output } from './main.js';
 
@@ -20,7 +18,11 @@ Options:
 ${corpusFlagsUsage}`;
 
 export async function runQuery(args: string[], io: Output): Promise<string> {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseCorpusArgs('query', args, {
+    index: { type: 'string' },
+    limit: { type: 'string' },
+    'min-score': { type: 'string' },
+  });
   if (values.help) return `${queryUsage}\n`;
   if ((values.index === undefined) === (values.redis === undefined))
     throw new CliError(
@@ -33,10 +35,7 @@ export async function runQuery(args: string[], io: Output): Promise<string> {
   const minScore = values['min-score'] === undefined ? undefined : Number(values['min-score']);
   if (minScore !== undefined && !(minScore >= 0 && minScore <= 1))
     throw new CliError(`--min-score must be a number in [0, 1], got "${values['min-score']}"`, 2);
-  const input = await readDocuments(positionals, {
-    skipBadLines: values['skip-bad-lines'] ?? false,
-    warn: (message) => io.stderr(`neardup: ${message}\n`),
-  });
+  const input = await openDocuments(positionals, values, io);
   const opened = await openIndex(
     values,
     values.index === undefined ? undefined : { path: values.index, save: false },
@@ -62,22 +61,4 @@ export async function runQuery(args: string[], io: Output): Promise<string> {
   const stopped = input.stoppedBy();
   if (stopped) throw stopped;
   return out.join('');
-}
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...corpusFlags,
-        index: { type: 'string' },
-        limit: { type: 'string' },
-        'min-score': { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new CliError(`${(error as Error).message} (see "neardup query --help")`, 2);
-  }
 }
