@@ -1,97 +1,46 @@
 // dedup with its signing in worker threads (workerSigner from neardup/node) against dedup signing
 // in the main thread, on the same corpus: documents per second for each, the speedup, and a check
 // that every configuration finds the same clusters. Not a test: run
-//   node_modules/.bin/esbuild bench/dedup-workers.ts --bundle --platform=node --format=esm \
-//     --packages=external --outfile=.bench/dedup-workers.mjs && node .bench/dedup-workers.mjs [docs] [runs] [words]
-// (the workers load dist/sign-worker.mjs: build first with `npx tsup`). It prints a Markdown table.
+//   npx esbuild bench/dedup-workers.ts --bundle --platform=node --format=esm \
+//     --packages=external --outfile=.bench/dedup-workers.mjs && node .bench/dedup-workers.mjs [docs] [runs]
+// It prints a Markdown table. The suite's worker section (npm run bench) measures the same with
+// bench/lib/workers.ts; this is the standalone version for other sizes.
 //
-// The corpus is bench/lsh-scale.ts's: random-word articles of `words` words, every tenth an
-// edited copy of an earlier one. It is generated before the clock starts, so the figures are
-// dedup's own (reading, signing, indexing, querying, clustering), not the generator's.
+// The corpus is bench/lib/corpus.ts's plantedCorpus (news-like text, every tenth document an
+// edited copy of an earlier one). It is generated before the clock starts, so the figures are
+// dedup's own (reading, signing, indexing, querying, clustering), not the generator's. The
+// workers run .bench/sign-worker.mjs, built from the sources first.
 
 import os from 'node:os';
-import { isDeepStrictEqual } from 'node:util';
-import { type DedupResult, dedup } from '../src/index.js';
-import { workerSigner } from '../src/node.js';
-import { randomWords, rng } from '../test/text-generators.js';
+import { plantedCorpus } from './lib/corpus.js';
+import { buildSignWorker, median, timeWorkerDedup, workersLabel } from './lib/workers.js';
 
 const count = Number(process.argv[2] ?? 50_000);
 const runs = Number(process.argv[3] ?? 3);
-const words = Number(process.argv[4] ?? 500);
 
-/** bench/lsh-scale.ts's corpus, kept in memory. */
-function corpus(): { id: string; text: string }[] {
-  const next = rng(42);
-  const kept: string[][] = [];
-  const docs: { id: string; text: string }[] = [];
-  for (let i = 0; i < count; i++) {
-    let w: string[];
-    if (i % 10 === 9 && kept.length > 0) {
-      w = kept[Math.floor(next() * kept.length)]!.slice();
-      for (let e = 0; e < w.length * 0.01; e++) w[Math.floor(next() * w.length)] = randomWords(1, next)[0]!;
-    } else w = randomWords(words, next);
-    if (kept.length < 2000) kept.push(w);
-    else kept[Math.floor(next() * kept.length)] = w;
-    docs.push({ id: `doc-${i}`, text: w.join(' ') });
-  }
-  return docs;
-}
-
-const docs = corpus();
+const docs = Array.from(plantedCorpus(count, 42), ({ id, text }) => ({ id, text }));
 const chars = docs.reduce((n, d) => n + d.text.length, 0);
 console.log(
-  `dedup of ${count} documents of ${words} words (${Math.round(chars / count)} characters each), ` +
+  `dedup of ${count} documents (${Math.round(chars / count)} characters each), ` +
     `threshold 0.8, batches of 1000, ${runs} runs per configuration, interleaved; ` +
     `${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}\n`,
 );
 
-// 0: signing in the main thread (no hook); n ≥ 1: n worker threads, started and closed in the timing.
-const configs = [0, 1, 2];
-const label = (w: number) => (w === 0 ? 'main thread only' : `${w} worker thread${w > 1 ? 's' : ''}`);
-
-async function once(workers: number): Promise<{ seconds: number; result: DedupResult }> {
-  const start = performance.now();
-  // Bundled into .bench/, the worker script is not beside this file: point at the built one.
-  const script = new URL('../dist/sign-worker.mjs', import.meta.url);
-  const signer = workers > 0 ? workerSigner({ workers, script }) : undefined;
-  try {
-    const result = await dedup(docs, { threshold: 0.8, sign: signer?.sign });
-    return { seconds: (performance.now() - start) / 1000, result };
-  } finally {
-    await signer?.close();
-  }
-}
-
-await once(0); // warm-up: JIT and the first index of the process
-const rates = new Map<number, number[]>(configs.map((w) => [w, []]));
-let reference: DedupResult | undefined;
-for (let r = 0; r < runs; r++)
-  for (const w of configs) {
-    const { seconds, result } = await once(w);
-    reference ??= result;
-    if (!isDeepStrictEqual(result.clusters, reference.clusters))
-      throw new Error(`${label(w)} found other clusters than the main thread`);
-    rates.get(w)!.push(count / seconds);
-  }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const base = median(rates.get(0)!);
-console.log('| signing in | docs/s (median) | runs (docs/s) | speedup |');
-console.log('|---|---:|---|---:|');
-for (const w of configs) {
-  const m = median(rates.get(w)!);
+const times = await timeWorkerDedup(docs, { runs, script: buildSignWorker() });
+const rate = (ms: number) => count / (ms / 1000);
+const base = rate(median(times.configs[0]!.wall));
+console.log('| signing in | docs/s (median) | runs (docs/s) | CPU / elapsed | speedup |');
+console.log('|---|---:|---|---:|---:|');
+for (const t of times.configs) {
+  const m = rate(median(t.wall));
+  const busy = t.cpu.reduce((a, b) => a + b, 0) / t.wall.reduce((a, b) => a + b, 0);
   console.log(
-    `| ${label(w)} | ${Math.round(m).toLocaleString('en-US')} | ` +
-      `${rates
-        .get(w)!
-        .map((x) => Math.round(x).toLocaleString('en-US'))
-        .join(', ')} | ${(m / base).toFixed(2)}× |`,
+    `| ${workersLabel(t.workers)} | ${Math.round(m).toLocaleString('en-US')} | ` +
+      `${t.wall.map((w) => Math.round(rate(w)).toLocaleString('en-US')).join(', ')} | ` +
+      `${busy.toFixed(2)} | ${(m / base).toFixed(2)}× |`,
   );
 }
 console.log(
-  `\nSame clusters in every run: ${reference!.clusters.length} clusters, ${reference!.pairs} pairs ` +
+  `\nSame clusters in every run: ${times.clusters} clusters, ${times.pairs} pairs ` +
     `(peak RSS ${Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20)} MB).`,
 );

@@ -6,7 +6,7 @@
 //
 // Options:
 //   --quick          fewer inputs and iterations, sizes up to 1 MB (about half a minute)
-//   --only=a,b       run only these sections (signatures, compare, memory)
+//   --only=a,b       run only these sections (signatures, compare, lsh, workers, memory)
 //   --write          write docs/benchmarks.md even on a quick or partial run
 //   --no-write       do not write it even on a full run
 //   --out=FILE       write to FILE instead of docs/benchmarks.md
@@ -19,10 +19,12 @@ import { type Clock, useClock } from './lib/measure.js';
 import type { BenchContext, Section, SectionResult } from './lib/section.js';
 import { markdown, plain } from './lib/table.js';
 import { compareSection } from './sections/compare.js';
+import { lshSection } from './sections/lsh.js';
 import { memorySection } from './sections/memory.js';
 import { signaturesSection } from './sections/signatures.js';
+import { workersSection } from './sections/workers.js';
 
-const SECTIONS: Section[] = [signaturesSection, compareSection, memorySection];
+const SECTIONS: Section[] = [signaturesSection, compareSection, lshSection, workersSection, memorySection];
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 
@@ -125,19 +127,20 @@ function writeDoc(path: string, generated: string): void {
   writeFileSync(path, `${doc.slice(0, start + START.length)}\n${generated}${doc.slice(end)}`);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const options = parseArgs(args);
   const load = os.loadavg();
   useClock(options.clock);
   const ctx: BenchContext = {
     quick: options.quick,
+    clock: options.clock,
     log: (message) => process.stderr.write(`… ${message}\n`),
   };
   const chosen = SECTIONS.filter((s) => !options.only || options.only.includes(s.id));
   const results: { section: Section; result: SectionResult }[] = [];
   for (const section of chosen) {
-    const result = section.run(ctx);
+    const result = await section.run(ctx);
     results.push({ section, result });
     console.log(`\n== ${section.title}\n`);
     for (const t of result.tables) console.log(`${plain(t)}\n`);
@@ -153,4 +156,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

@@ -44,6 +44,11 @@ export function num(x: number, digits = 3): string {
   });
 }
 
+/** A count rounded to an integer, with thousands separators. */
+export function int(x: number): string {
+  return Math.round(x).toLocaleString('en-US');
+}
+
 /** A duration in milliseconds, in the unit that reads best (µs, ms or s). */
 export function duration(ms: number): string {
   if (ms < 1) return `${num(ms * 1000)} µs`;
