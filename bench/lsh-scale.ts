@@ -3,7 +3,7 @@
 //   npx esbuild bench/lsh-scale.ts --bundle --platform=node --format=esm \
 //     --packages=external --outfile=.bench/lsh-scale.mjs && node .bench/lsh-scale.mjs [options]
 // Options: --docs=N (100000), --fresh=N (2000), --queries=N (10000), --threshold=X (0.8),
-// --clock=wall|cpu, --json (print the result as JSON: the suite's LSH section runs this script
+// --json (print the result as JSON: the suite's LSH section runs this script
 // in a process of its own this way, so the peak RSS is the ingest's alone).
 //
 // The corpus is bench/lib/corpus.ts's plantedCorpus (news-like text, every tenth document an
@@ -17,10 +17,8 @@ const args = new Map(
     return [k.replace(/^--/, ''), v ?? 'true'];
   }),
 );
-const known = ['docs', 'fresh', 'queries', 'threshold', 'clock', 'json'];
+const known = ['docs', 'fresh', 'queries', 'threshold', 'json'];
 for (const k of args.keys()) if (!known.includes(k)) throw new Error(`lsh-scale: unknown option --${k}`);
-const clock = args.get('clock') ?? 'wall';
-if (clock !== 'wall' && clock !== 'cpu') throw new Error(`lsh-scale: --clock=wall|cpu, got ${clock}`);
 
 const result = await ingest({
   count: Number(args.get('docs') ?? 100_000),
@@ -28,7 +26,6 @@ const result = await ingest({
   queries: Number(args.get('queries') ?? 10_000),
   threshold: Number(args.get('threshold') ?? 0.8),
   seed: 42,
-  clock,
   log: (m) => process.stderr.write(`… ${m}\n`),
 });
 
@@ -61,7 +58,7 @@ else {
     ['new', r.fresh],
   ] as const)
     console.log(
-      `query of ${l.count} ${name} documents (${r.clock}): p50 ${(l.p50 * 1000).toFixed(1)} µs, ` +
+      `query of ${l.count} ${name} documents: p50 ${(l.p50 * 1000).toFixed(1)} µs, ` +
         `p99 ${(l.p99 * 1000).toFixed(1)} µs, max ${l.max.toFixed(2)} ms; ${l.matched} found a near-duplicate`,
     );
   console.log(`planted pairs: ${r.planted}`);

@@ -75,8 +75,9 @@ function render(
     `Measured ${new Date().toISOString().slice(0, 10)} with \`${command}\`${options.quick ? ' (a quick run: fewer iterations)' : ''}.`,
     options.clock === 'cpu'
       ? "Times are this process's **CPU time** (`--clock=cpu`), not elapsed time: the machine was busy with " +
-        'other work, which inflates elapsed time but barely touches CPU time.'
-      : 'Times are elapsed (wall-clock) time.',
+        'other work, which inflates elapsed time but barely touches CPU time. Exceptions: the LSH ingest ' +
+        'shows both clocks, and query latencies and the worker-thread table are elapsed time.'
+      : 'Times are elapsed (wall-clock) time; the LSH ingest also shows CPU time.',
     '',
     '| machine | |',
     '| --- | --- |',
@@ -105,7 +106,7 @@ function render(
 
 const SKELETON = `# Benchmarks
 
-Rerun them with \`npm run bench\` (about two minutes on two cores; \`npm run bench -- --quick\` takes
+Rerun them with \`npm run bench\` (two and a half minutes on two cores; \`npm run bench -- --quick\` takes
 about half a minute and does not touch this file). The part between the markers below is written
 by the benchmark; the rest is written by hand.
 
@@ -134,7 +135,6 @@ async function main(): Promise<void> {
   useClock(options.clock);
   const ctx: BenchContext = {
     quick: options.quick,
-    clock: options.clock,
     log: (message) => process.stderr.write(`… ${message}\n`),
   };
   const chosen = SECTIONS.filter((s) => !options.only || options.only.includes(s.id));

@@ -1,14 +1,11 @@
 // The shape every benchmark section has, so new ones (the LSH index, worker threads) slot in.
 
-import type { Clock } from './measure.js';
 import type { Table } from './table.js';
 
 /** Run-wide settings every section sees. */
 export interface BenchContext {
   /** A shorter run: fewer inputs, fewer iterations, the largest sizes left out. */
   quick: boolean;
-  /** What timings count (`--clock`); sections that start other processes pass it on. */
-  clock: Clock;
   /** Progress for the terminal (stderr), not part of the report. */
   log(message: string): void;
 }
