@@ -106,7 +106,7 @@ function render(
 
 const SKELETON = `# Benchmarks
 
-Rerun them with \`npm run bench\` (two and a half minutes on two cores; \`npm run bench -- --quick\` takes
+Rerun them with \`npm run bench\` (two to two and a half minutes on two cores; \`npm run bench -- --quick\` takes
 about half a minute and does not touch this file). The part between the markers below is written
 by the benchmark; the rest is written by hand.
 
