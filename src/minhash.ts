@@ -294,8 +294,11 @@ export function standardError(jaccard: number, numPerm: number): number {
  * ```
  */
 export function exactJaccard(a: Uint32Array, b: Uint32Array): number {
-  const x = uniqueSorted(a);
-  const y = uniqueSorted(b);
+  return sortedJaccard(uniqueSorted(a), uniqueSorted(b));
+}
+
+/** |A ∩ B| / |A ∪ B| of two sorted, duplicate-free arrays (0 when both are empty). */
+export function sortedJaccard(x: Uint32Array, y: Uint32Array): number {
   let i = 0;
   let j = 0;
   let shared = 0;

@@ -3,16 +3,10 @@
 // curly quotes and dashes, sentences and paragraphs. The same seed gives the same text on every
 // machine, so benchmark inputs are reproducible without shipping megabytes of fixtures.
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../test/text-generators.js';
+
+/** mulberry32, the seeded PRNG of the test generators: floats in [0, 1). */
+export { rng };
 
 // The most frequent English words, in rough frequency order: they take the top Zipf ranks, so
 // generated text repeats short words the way news text does.

@@ -7,7 +7,7 @@
 // band-key collision or unlucky banding costs a comparison, never a wrong answer.
 
 import { NeardupError } from '../errors.js';
-import { DEFAULT_NUM_PERM, DEFAULT_SEED, type Signature } from '../minhash.js';
+import { DEFAULT_NUM_PERM, DEFAULT_SEED, type Signature, sortedJaccard } from '../minhash.js';
 import { DEFAULT_SHINGLE_SIZE, type Shingles, shingle, uniqueSorted } from '../shingle.js';
 import { MemoryStorage } from '../storage/memory.js';
 import type { IndexParams, LSHStorage } from '../storage/types.js';
@@ -223,23 +223,6 @@ export function checkKey(key: unknown, where: string): asserts key is string {
     throw new NeardupError(
       `${where} ${JSON.stringify(key)} has a lone UTF-16 surrogate, which UTF-8 cannot store`,
     );
-}
-
-/** |A ∩ B| / |A ∪ B| of two sorted, duplicate-free arrays. */
-function sortedJaccard(x: Uint32Array, y: Uint32Array): number {
-  let i = 0;
-  let j = 0;
-  let shared = 0;
-  while (i < x.length && j < y.length) {
-    if (x[i] === y[j]) {
-      shared++;
-      i++;
-      j++;
-    } else if (x[i]! < y[j]!) i++;
-    else j++;
-  }
-  const union = x.length + y.length - shared;
-  return union === 0 ? 0 : shared / union;
 }
 
 /**
