@@ -12,9 +12,9 @@ import {
   minhash,
   segmentParagraphs,
   shingle,
-  type Tokens,
   tokenize,
 } from '../../src/index.js';
+import { internWords } from '../../src/report/compare.js';
 import { textPair } from '../lib/corpus.js';
 import { growthExponent, now, type TimeOptions, time } from '../lib/measure.js';
 import type { BenchContext, Section, SectionResult } from '../lib/section.js';
@@ -43,25 +43,6 @@ const SIZES: Size[] = [
   { chars: 5e6, full: { time: 0, iterations: 3, warmupIterations: 1 } },
 ];
 
-/** The same word interning compare() does (src/report/compare.ts), so its stages can be timed apart. */
-function intern(a: Tokens, b: Tokens): [Uint32Array, Uint32Array] {
-  const vocabulary = new Map<string, number>();
-  const ids = (t: Tokens) => {
-    const out = new Uint32Array(t.length);
-    for (let i = 0; i < t.length; i++) {
-      const w = t.words[i]!;
-      let id = vocabulary.get(w);
-      if (id === undefined) {
-        id = vocabulary.size;
-        vocabulary.set(w, id);
-      }
-      out[i] = id;
-    }
-    return out;
-  };
-  return [ids(a), ids(b)];
-}
-
 const median = (xs: number[]) => xs.sort((x, y) => x - y)[xs.length >> 1]!;
 
 /** compare()'s stages run one by one on the same pair: milliseconds per stage (median of `reps`). */
@@ -80,7 +61,7 @@ function stageTimes(a: string, b: string, reps: number): Map<string, number> {
     const ta = tokenize(a);
     const tb = tokenize(b);
     lap('tokenize (text.ts)');
-    const [ia, ib] = intern(ta, tb);
+    const [ia, ib] = internWords(ta, tb).ids;
     lap('intern words (report/compare.ts)');
     const sa = shingle(ta.hashes, o.shingleSize);
     const sb = shingle(tb.hashes, o.shingleSize);

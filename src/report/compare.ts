@@ -136,7 +136,7 @@ export interface Report {
 }
 
 /** Word ids in one vocabulary for both texts, so equal words get equal small integers. */
-function internWords(
+export function internWords(
   a: Tokens,
   b: Tokens,
 ): { ids: [Uint32Array, Uint32Array]; vocabulary: Map<string, number> } {
