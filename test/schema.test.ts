@@ -4,6 +4,7 @@
 // each single mutation of a valid report (an extra field, a wrong kind, a bad range …) fails.
 
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import Ajv2020 from 'ajv/dist/2020.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,9 @@ import { fcParams, plantedPairArb } from './generators.js';
 import { withParagraphNearPassages } from './near-fixtures.js';
 import { textPairWithJaccard } from './text-generators.js';
 
-const schema = JSON.parse(readFileSync(new URL('../docs/report.schema.json', import.meta.url), 'utf8'));
+// Read the way users get it: the package's export `neardup/report.schema.json` (a self-reference).
+const schemaFile = createRequire(import.meta.url).resolve('neardup/report.schema.json');
+const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 const validate = ajv.compile(schema);
 const A = readFileSync(new URL('../seeds/kim-warm-feelings.txt', import.meta.url), 'utf8');
@@ -22,6 +25,10 @@ const B = readFileSync(new URL('../seeds/putin-kim-thursday.txt', import.meta.ur
 const asJson = (report: Report) => JSON.parse(formatJson(report));
 const errorsOf = (value: unknown) =>
   validate(value) ? [] : ajv.errorsText(validate.errors, { separator: '\n' });
+
+it('is the file docs/ describes, exported as neardup/report.schema.json', () => {
+  expect(schemaFile).toBe(new URL('../docs/report.schema.json', import.meta.url).pathname);
+});
 
 describe('report.schema.json accepts real reports', () => {
   it.each([
