@@ -7,7 +7,17 @@
 
 import { fmix32 } from './hash.js';
 
-/** A half-open range `[start, end)` of UTF-16 code units in a string. */
+/**
+ * A half-open range `[start, end)` of UTF-16 code units in a string.
+ *
+ * @example
+ * ```ts
+ * for (const p of compare(a, b).passages) {
+ *   const range: Range = p.a;
+ *   console.log(a.slice(range.start, range.end));
+ * }
+ * ```
+ */
 export interface Range {
   /** Offset of the first code unit. */
   start: number;
@@ -18,6 +28,13 @@ export interface Range {
 /**
  * The words of a text, as parallel typed arrays (struct of arrays: no object per token).
  * Token `i` is `source.slice(starts[i], ends[i])` in the original text and `words[i]` normalised.
+ *
+ * @example
+ * ```ts
+ * const t: Tokens = tokenize('Mr Kim’s TRAIN');
+ * t.length; // => 3
+ * for (let i = 0; i < t.length; i++) console.log(t.words[i], t.starts[i], t.ends[i]); // mr 0 2, …
+ * ```
  */
 export interface Tokens {
   /** The original text the offsets point into. */
@@ -34,7 +51,18 @@ export interface Tokens {
   readonly hashes: Uint32Array;
 }
 
-/** A paragraph: a block of non-blank lines, trimmed of surrounding whitespace. */
+/**
+ * A paragraph: a block of non-blank lines, trimmed of surrounding whitespace.
+ *
+ * @example
+ * ```ts
+ * const tokens = tokenize('First paragraph here.\n\nSecond one.');
+ * const paragraphs: Paragraph[] = segmentParagraphs(tokens);
+ * paragraphs[1]; // => { start: 23, end: 34, firstToken: 3, endToken: 5 }
+ * for (const p of paragraphs) console.log(tokens.words.slice(p.firstToken, p.endToken));
+ * // ['first', 'paragraph', 'here'], then ['second', 'one']
+ * ```
+ */
 export interface Paragraph extends Range {
   /** Index of the paragraph's first token in its {@link Tokens}. */
   firstToken: number;
@@ -146,8 +174,12 @@ function regexWordEnd(s: string, i: number): number {
   return WORD_AT.lastIndex;
 }
 // One combining sequence: a Hangul leading jamo or syllable with the vowel/final jamo and marks
-// that compose with it, or any other code point with the combining marks bound to it.
-const SEQUENCE = /[\u1100-\u115F\uA960-\uA97F\uAC00-\uD7A3][\p{M}\u1160-\u11FF\uD7B0-\uD7FF]*|[\s\S]\p{M}*/uy;
+// that compose with it, or any other code point with the combining marks bound to it. Kirat Rai
+// vowel sign E (U+16D67) is the one other character that composes with the one before it without
+// being a mark (after U+16D63, U+16D67 or U+16D69), so it continues those: cutting before it would
+// make NFKC of the pieces differ from NFKC of the whole.
+const SEQUENCE =
+  /[\u1100-\u115F\uA960-\uA97F\uAC00-\uD7A3][\p{M}\u1160-\u11FF\uD7B0-\uD7FF]*|[\u{16D63}\u{16D67}\u{16D69}]\u{16D67}*\p{M}*|[\s\S]\p{M}*/uy;
 // A combining mark at a given position (sticky, so a mark outside the BMP is seen whole).
 const MARK_AT = /\p{M}/uy;
 // Quote and dash variants mapped to ASCII after NFKC; final sigma folds to sigma.
@@ -302,6 +334,7 @@ function mapNormalized(text: string): NormalizedText {
  * apostrophes (`Russia's`) and ending in `%` (`56%`). Curly and straight apostrophes, letter
  * case and compatibility forms (`ﬁ`, full-width letters) do not make words differ.
  *
+ * @throws `TypeError` if `text` is not a string.
  * @example
  * ```ts
  * const t = tokenize('Mr Kim’s TRAIN');

@@ -137,6 +137,9 @@ export const TRICKY_CHARS = [
   'é',
   '中',
   '\u{1D400}',
+  // Kirat Rai letter and vowel sign E: two signs E (not marks) compose into U+16D68.
+  '\u{16D63}',
+  '\u{16D67}',
 ] as const;
 
 /** Strings over {@link TRICKY_CHARS}: small, but dense in the cases tokenisation gets wrong. */

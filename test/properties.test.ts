@@ -12,6 +12,7 @@ import {
   trickyStringArb,
   wordArb,
 } from './generators.js';
+import { randomWords, rng } from './text-generators.js';
 
 const TIMEOUT = 30_000;
 const SPACE = /\s/;
@@ -285,6 +286,84 @@ describe('compare() properties', () => {
           expect(compare(a, b, { minWords })).toStrictEqual(compare(a, b, { minWords }));
         }),
         fcParams(100),
+      );
+    },
+    TIMEOUT,
+  );
+});
+
+describe('near passages on a text and a permutation of its paragraphs', () => {
+  const FUNCTION_WORDS = ['the', 'of', 'and', 'to', 'in', 'a', 'is', 'that', 'for', 'it', 'was', 'on'];
+  /** Paragraphs of English-like prose, 15–60 words, some of them on two lines. */
+  const paragraphsOf = (count: number, next: () => number): string[] =>
+    Array.from({ length: count }, () => {
+      const words = Array.from({ length: 15 + Math.floor(next() * 46) }, () =>
+        next() < 0.4 ? FUNCTION_WORDS[Math.floor(next() * FUNCTION_WORDS.length)]! : randomWords(1, next)[0]!,
+      );
+      if (next() < 0.3) words[words.length >> 1] = `${words[words.length >> 1]}\n`;
+      return `${words.join(' ').replace(/\n /g, '\n')}.`;
+    });
+  const caseArb = fc.record({
+    seed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+    count: fc.integer({ min: 2, max: 10 }),
+    rate: fc.constantFrom(0, 0.05, 0.1, 0.15),
+  });
+
+  it(
+    'keep to paragraphs that are next to each other, in order, in both texts, with similar sides',
+    () => {
+      fc.assert(
+        fc.property(caseArb, ({ seed, count, rate }) => {
+          const next = rng(seed);
+          const paragraphs = paragraphsOf(count, next);
+          // B: the paragraphs in a random order, each word replaced with probability `rate`.
+          const order = paragraphs.map((_, i) => i);
+          for (let i = order.length - 1; i > 0; i--) {
+            const j = Math.floor(next() * (i + 1));
+            [order[i], order[j]] = [order[j]!, order[i]!];
+          }
+          const edited = paragraphs.map((p) =>
+            p.replace(/[a-z]+/g, (w) => (next() < rate ? randomWords(1, next)[0]! : w)),
+          );
+          const a = paragraphs.join('\n\n');
+          const b = order.map((i) => edited[i]).join('\n\n');
+          // Each paragraph's range on each side, by its index in A.
+          const spans = (texts: string[], sequence: number[]) => {
+            const out: Range[] = [];
+            let at = 0;
+            for (const i of sequence) {
+              out[i] = { start: at, end: at + texts[i]!.length };
+              at += texts[i]!.length + 2;
+            }
+            return out;
+          };
+          const inA = spans(
+            paragraphs,
+            order.map((_, i) => i),
+          );
+          const inB = spans(edited, order);
+          const placeInB: number[] = [];
+          order.forEach((i, k) => {
+            placeInB[i] = k;
+          });
+          const touched = (r: Range, where: Range[]) =>
+            where.flatMap((s, i) => (s.start < r.end && r.start < s.end ? [i] : []));
+          for (const p of compare(a, b).passages) {
+            if (p.kind !== 'near') continue;
+            expect(p.similarity).toBeGreaterThanOrEqual(0.5);
+            // The paragraphs it touches, on either side: consecutive in A, and in B in that order.
+            const run = [...new Set([...touched(p.a, inA), ...touched(p.b, inB)])].sort((x, y) => x - y);
+            const inOrder = run.every(
+              (x, k) => k === 0 || (x === run[k - 1]! + 1 && placeInB[x] === placeInB[run[k - 1]!]! + 1),
+            );
+            expect({ run, places: run.map((x) => placeInB[x]), inOrder }).toEqual({
+              run,
+              places: run.map((x) => placeInB[x]),
+              inOrder: true,
+            });
+          }
+        }),
+        fcParams(300),
       );
     },
     TIMEOUT,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   normalizeText,
@@ -7,6 +8,7 @@ import {
   tokenize,
   uniqueSorted,
 } from '../src/index.js';
+import { fcParams, trickyStringArb } from './generators.js';
 
 const slices = (text: string) => {
   const t = tokenize(text);
@@ -19,6 +21,25 @@ describe('normalizeText', () => {
     expect(normalizeText('ΟΔΟΣ οδος')).toBe('οδοσ οδοσ');
     expect(normalizeText('e\u0301')).toBe('é');
     expect(normalizeText('a‐b‑c‒d–e—f―g−h')).toBe('a-b-c-d-e-f-g-h');
+  });
+
+  it('normalises piecewise exactly as NFKC and lower-casing of the whole string would', () => {
+    const whole = (s: string) =>
+      s
+        .normalize('NFKC')
+        .toLowerCase()
+        .replace(/[\u2018\u2019\u201B]/g, "'")
+        .replace(/[\u201C-\u201F]/g, '"')
+        .replace(/[\u2010-\u2015\u2212\uFE58\uFE63]/g, '-')
+        .replace(/ς/g, 'σ');
+    // Kirat Rai vowel signs compose although they are letters, not marks: U+16D67 twice is U+16D68.
+    expect(normalizeText('\u{16D63}\u{16D67}\u{16D67} a\u{16D67}\u{16D67}')).toBe('\u{16D6A} a\u{16D68}');
+    fc.assert(
+      fc.property(fc.oneof(trickyStringArb(30), fc.string({ unit: 'binary', maxLength: 60 })), (s) => {
+        expect({ s, normalized: normalizeText(s) }).toEqual({ s, normalized: whole(s) });
+      }),
+      fcParams(2000),
+    );
   });
 });
 
