@@ -6,7 +6,10 @@
 // within maxGap words of each other in both texts are clustered (split by gaps in A, then in B,
 // until stable: Sanchez-Perez et al. 2014). In each cluster the heaviest in-order chain of exact
 // runs anchors a word diff; seeds whose words that chain already spends elsewhere are dropped, and
-// the cluster is split again. What remains, long and dense enough, is a near passage.
+// the cluster is split again. Lines keep their order: a cluster whose seeds join lines that do
+// not follow one another in both texts is split by runs of lines (lineGroups). What remains is
+// trimmed to its evidence, its edges moved out over the rest of the clause they cut, and, long
+// and dense enough, is a near passage.
 // Every step sorts or hashes: near-linear in the texts' length, no table over all word pairs.
 
 import { diffArrays } from 'diff';
@@ -14,7 +17,18 @@ import { fmix32 } from './hash.js';
 import { findSharedRuns } from './passages.js';
 import { type Boxes, heaviestChain, KeyTable } from './sequence.js';
 
-/** Options of {@link findNearPassages}; {@link compare} takes them as `near*` options. */
+/**
+ * Options of {@link findNearPassages}; {@link compare} takes them as `near*` options.
+ *
+ * @example
+ * ```ts
+ * const d = defaultCompareOptions; // what compare() passes by default
+ * const options: NearOptions = {
+ *   seedWords: d.nearSeedWords, looseWords: d.nearLooseWords, maxGap: d.nearMaxGap,
+ *   minWords: d.nearMinWords, minDensity: d.nearMinDensity, maxRepeats: d.maxRepeats,
+ * };
+ * ```
+ */
 export interface NearOptions {
   /** Words in an exact seed (a shared word n-gram that is not all stop words). @default 3 */
   seedWords: number;
@@ -28,9 +42,35 @@ export interface NearOptions {
   minDensity: number;
   /** An n-gram or word set occurring more than this often in either text seeds nothing (0: no limit). @default 100 */
   maxRepeats: number;
+  /** Most words a loose seed spans, from its first content word to its last. @default 12 */
+  looseSpan?: number;
+  /**
+   * Most words an edge is moved out by to take in the rest of its clause or sentence (see
+   * {@link NearSide.breaks}); 0 keeps passages to their seed evidence. @default 12
+   */
+  snapWords?: number;
+  /** Least similarity (2 · equal words / all words) a passage must reach, 0..1. @default 0 */
+  minSimilarity?: number;
 }
 
-/** Where each word's line starts and ends, as token indices (see {@link NearSide.lines}). */
+/**
+ * Where each word's line starts and ends, as token indices (see {@link NearSide.lines}).
+ *
+ * @example
+ * ```ts
+ * const start: number[] = [];
+ * const end: number[] = [];
+ * for (const line of text.split('\n')) {
+ *   const first = start.length;
+ *   const n = tokenize(line).length;
+ *   for (let i = 0; i < n; i++) {
+ *     start.push(first);
+ *     end.push(first + n);
+ *   }
+ * }
+ * const lines: LineBounds = { start: Int32Array.from(start), end: Int32Array.from(end) };
+ * ```
+ */
 export interface LineBounds {
   /** For each word, the index of the first word on its line. */
   start: Int32Array;
@@ -38,7 +78,19 @@ export interface LineBounds {
   end: Int32Array;
 }
 
-/** One side of a {@link findNearPassages} comparison. */
+/**
+ * One side of a {@link findNearPassages} comparison.
+ *
+ * @example
+ * ```ts
+ * const vocabulary = new Map<string, number>(); // shared by both sides
+ * const side = (text: string): NearSide => {
+ *   const words = tokenize(text).words;
+ *   const ids = Uint32Array.from(words, (w) => vocabulary.get(w) ?? vocabulary.set(w, vocabulary.size).size - 1);
+ *   return { ids, stop: Uint8Array.from(words, (w) => (ENGLISH_STOP_WORDS.includes(w) ? 1 : 0)) };
+ * };
+ * ```
+ */
 export interface NearSide {
   /** Word ids in a vocabulary shared with the other side (equal words, equal ids). */
   ids: Uint32Array;
@@ -46,15 +98,45 @@ export interface NearSide {
   stop: Uint8Array;
   /**
    * For each word, the first word and one past the last word of its line. When given, a passage
-   * that ends within `maxGap` words of its line's edge is widened to that edge.
+   * keeps the order of lines: it never joins two lines of one text whose counterparts are not
+   * next to each other, in that order, in the other (a paragraph moved elsewhere splits it).
    */
   lines?: LineBounds;
+  /**
+   * For each word, what separates it from the word before: 0, only spaces; 1, a clause break
+   * (a comma, colon, dash, bracket, quote…); 2, a sentence end (`.`, `!`, `?`) or a line break;
+   * 3, a paragraph break (a blank line). When given, a passage's edges are moved out to take in
+   * the rest of the clause they cut (see {@link NearOptions.snapWords}), and no seed crosses a
+   * paragraph break; without it, passages end where their seeds do.
+   */
+  breaks?: Uint8Array;
 }
 
-/** Kinds of step in a word diff: same words, words only in A, words only in B, A's words replaced by B's. */
+/**
+ * Kinds of step in a word diff: same words, words only in A, words only in B, A's words replaced by B's.
+ *
+ * @example
+ * ```ts
+ * const mark: Record<DiffOp, string> = { equal: '=', delete: '-', insert: '+', replace: '~' };
+ * for (const p of compare(a, b).passages)
+ *   if (p.kind === 'near') console.log(p.diff.map((step) => mark[step.op]).join('')); // e.g. "+=-=~=-"
+ * ```
+ */
 export type DiffOp = 'equal' | 'delete' | 'insert' | 'replace';
 
-/** One step of a word diff, as token ranges `[a, aEnd)` in A and `[b, bEnd)` in B (empty on the side without words). */
+/**
+ * One step of a word diff, as token ranges `[a, aEnd)` in A and `[b, bEnd)` in B (empty on the side without words).
+ *
+ * @example
+ * ```ts
+ * const [wordsA, wordsB] = [tokenize(a).words, tokenize(b).words];
+ * const show = (s: DiffStep) => {
+ *   const x = wordsA.slice(s.a, s.aEnd).join(' ');
+ *   const y = wordsB.slice(s.b, s.bEnd).join(' ');
+ *   return s.op === 'equal' ? x : `${x && `[-${x}-]`}${y && `{+${y}+}`}`;
+ * }; // near.diff.map(show).join(' ') => "… a new policy [-on monday-] to reduce …"
+ * ```
+ */
 export interface DiffStep {
   /** What the step does. */
   op: DiffOp;
@@ -68,7 +150,18 @@ export interface DiffStep {
   bEnd: number;
 }
 
-/** A near passage: tokens `[a, aEnd)` of A correspond to tokens `[b, bEnd)` of B, with their word diff. */
+/**
+ * A near passage: tokens `[a, aEnd)` of A correspond to tokens `[b, bEnd)` of B, with their word diff.
+ *
+ * @example
+ * ```ts
+ * // One word per letter, no stop words; B has one word replaced.
+ * const side = (s: string) => ({ ids: Uint32Array.from(s, (c) => c.charCodeAt(0)), stop: new Uint8Array(s.length) });
+ * const options = { seedWords: 3, looseWords: 3, maxGap: 20, minWords: 12, minDensity: 0.4, maxRepeats: 100 };
+ * const [m]: NearMatch[] = findNearPassages(side('abcdefghijklmno'), side('abcdxfghijklmno'), options);
+ * // => { a: 0, aEnd: 15, b: 0, bEnd: 15, equal: 14, similarity: 0.933, density: 0.933, diff: [3 steps] }
+ * ```
+ */
 export interface NearMatch {
   /** First token in A. */
   a: number;
@@ -147,7 +240,25 @@ function sameWordSet(
   return true;
 }
 
-function collectSeeds(a: NearSide, b: NearSide, o: NearOptions): Seeds {
+const PARAGRAPH = 3;
+
+/**
+ * True when words `i - 1` and `i` of A, matched with words `j - 1` and `j` of B, are split by a
+ * paragraph break in either text or by a line break in both: the end of one paragraph and the
+ * start of the next, not text wrapped anew on one side.
+ */
+function boundary(a: NearSide, i: number, b: NearSide, j: number): boolean {
+  if (a.breaks?.[i] === PARAGRAPH || b.breaks?.[j] === PARAGRAPH) return true;
+  return a.lines !== undefined && b.lines !== undefined && a.lines.start[i] === i && b.lines.start[j] === j;
+}
+
+/** Whether words `[from, to)` of a side cross a paragraph break (2), only line breaks (1), or neither (0). */
+function crossing(side: NearSide, from: number, to: number): 0 | 1 | 2 {
+  if (side.breaks) for (let k = from + 1; k < to; k++) if (side.breaks[k] === PARAGRAPH) return 2;
+  return side.lines && side.lines.end[from]! < to ? 1 : 0;
+}
+
+function collectSeeds(a: NearSide, b: NearSide, o: Required<NearOptions>): Seeds {
   const a0: number[] = [];
   const a1: number[] = [];
   const b0: number[] = [];
@@ -158,21 +269,36 @@ function collectSeeds(a: NearSide, b: NearSide, o: NearOptions): Seeds {
     b0.push(j);
     b1.push(jEnd);
   };
-  for (const r of findSharedRuns(a.ids, b.ids, o.seedWords, o.maxRepeats).runs)
-    if (!allStop(a.stop, r.a, r.length)) push(r.a, r.a + r.length, r.b, r.b + r.length);
+  for (const r of findSharedRuns(a.ids, b.ids, o.seedWords, o.maxRepeats).runs) {
+    if (allStop(a.stop, r.a, r.length)) continue;
+    // A run is cut at a paragraph break in either text, and at a line break in both: each
+    // piece joins one pair of lines (see lineGroups), and a run carried by a word into unrelated
+    // next lines ("… Vladivostok ⏎ He added" against "… Vladivostok ⏎ He reportedly") leaves a
+    // piece of its own, a stray. A line break in one text only (text wrapped anew) cuts nothing.
+    let from = 0;
+    for (let k = 1; k <= r.length; k++) {
+      const cut = k === r.length || boundary(a, r.a + k, b, r.b + k);
+      if (!cut) continue;
+      push(r.a + from, r.a + k, r.b + from, r.b + k);
+      from = k;
+    }
+  }
   const exact = a0.length;
 
   const la = looseKeys(a, o.looseWords);
   const lb = looseKeys(b, o.looseWords);
   const tableB = new KeyTable(lb.keys);
   const tableA = o.maxRepeats > 0 ? new KeyTable(la.keys) : undefined;
-  const maxSpan = 4 * o.looseWords; // content words this far apart are not one phrase
+  const maxSpan = o.looseSpan;
   const last = o.looseWords - 1;
   for (let i = 0; i < la.keys.length; i++) {
     const key = la.keys[i]!;
     const i0 = la.positions[i]!;
     const i1 = la.positions[i + last]! + 1;
+    // Content words this far apart are not one phrase; nor, below, words across a boundary
+    // (see `boundary`) in either text.
     if (i1 - i0 > maxSpan) continue;
+    const crossesA = crossing(a, i0, i1);
     let counted = tableA === undefined;
     for (let j = tableB.first(key); j !== -1; j = tableB.next[j]!) {
       if (lb.keys[j] !== key) continue;
@@ -183,7 +309,10 @@ function collectSeeds(a: NearSide, b: NearSide, o: NearOptions): Seeds {
       }
       const j0 = lb.positions[j]!;
       const j1 = lb.positions[j + last]! + 1;
-      if (j1 - j0 > maxSpan || !sameWordSet(a, la.positions, i, b, lb.positions, j, o.looseWords)) continue;
+      if (j1 - j0 > maxSpan) continue;
+      const crossesB = crossing(b, j0, j1);
+      if (crossesA === 2 || crossesB === 2 || (crossesA && crossesB)) continue;
+      if (!sameWordSet(a, la.positions, i, b, lb.positions, j, o.looseWords)) continue;
       push(i0, i1, j0, j1);
     }
   }
@@ -221,6 +350,185 @@ function splitByGaps(
   }
   if (group.length) groups.push(group);
   return groups;
+}
+
+/**
+ * Labels seeds by the order of lines (see {@link NearSide.lines}): seeds with one label belong to
+ * one run of lines that the two texts have in the same order; -1 marks a stray match.
+ *
+ * A seed joins lines of A to lines of B; per pair of lines, the words of the seeds on it are its
+ * weight (a seed on two lines of one text, wrapped anew, weighs on both pairs, which then go in
+ * one group). A pair is _main_ when it is the heaviest of its line in A or of its line in B, or
+ * its exact seeds cover at least `minWords` words. Main pairs join when their lines are next to
+ * each other in both texts, in order: A's line is the other's or the next, and so is B's (lines
+ * counted among those holding a main pair). Any other pair joins the group of the main pairs
+ * around it (within one line on both sides) when they all lie in one group and one of its own
+ * lines has a main pair there (the rest of an edited caption, say); otherwise it is a stray
+ * match of a common phrase between lines whose counterparts lie elsewhere. So a paragraph moved
+ * elsewhere gets a label of its own. Linear in the seeds' words, plus sorting the lines;
+ * `undefined` without line bounds.
+ */
+function lineGroups(seeds: Seeds, a: NearSide, b: NearSide, minWords: number): Int32Array | undefined {
+  if (!a.lines || !b.lines) return undefined;
+  const lineA = a.lines.start;
+  const lineB = b.lines.start;
+  const width = b.ids.length + 1;
+  // Pairs of lines, found by the key lineA · width + lineB.
+  const pairOf = new Map<number, number>();
+  const pairA: number[] = [];
+  const pairB: number[] = [];
+  const weight: number[] = [];
+  const exactWords: number[] = [];
+  const pairAt = (la: number, lb: number, words: number, exact: boolean) => {
+    const key = la * width + lb;
+    let p = pairOf.get(key);
+    if (p === undefined) {
+      p = weight.length;
+      pairOf.set(key, p);
+      pairA.push(la);
+      pairB.push(lb);
+      weight.push(0);
+      exactWords.push(0);
+    }
+    weight[p]! += words;
+    if (exact) exactWords[p]! += words;
+    return p;
+  };
+  // A seed on several lines of one text (wrapped anew) weighs on each pair of lines it covers,
+  // and its pairs go in one group: `links` holds [first pair, other pair] for each.
+  const seedPair = new Int32Array(seeds.count);
+  const links: number[] = [];
+  for (let s = 0; s < seeds.count; s++) {
+    const [a0, a1, b0, b1] = [seeds.a0[s]!, seeds.a1[s]!, seeds.b0[s]!, seeds.b1[s]!];
+    if (s >= seeds.exact) {
+      // Loose: its first and last words' lines (it crosses at most a few words).
+      const first = pairAt(lineA[a0]!, lineB[b0]!, a1 - a0, false);
+      const last = pairAt(lineA[a1 - 1]!, lineB[b1 - 1]!, 0, false);
+      seedPair[s] = first;
+      if (last !== first) links.push(first, last);
+      continue;
+    }
+    // Exact: word by word along its diagonal, a piece per pair of lines.
+    let from = 0;
+    let first = -1;
+    for (let k = 1; k <= a1 - a0; k++) {
+      if (k < a1 - a0 && lineA[a0 + k] !== a0 + k && lineB[b0 + k] !== b0 + k) continue;
+      const p = pairAt(lineA[a0 + from]!, lineB[b0 + from]!, k - from, true);
+      if (first === -1) first = p;
+      else if (p !== first) links.push(first, p);
+      from = k;
+    }
+    seedPair[s] = first;
+  }
+  const heaviest = (line: number[]) => {
+    const best = new Map<number, number>();
+    for (let p = 0; p < weight.length; p++) best.set(line[p]!, Math.max(best.get(line[p]!) ?? 0, weight[p]!));
+    return best;
+  };
+  const bestA = heaviest(pairA);
+  const bestB = heaviest(pairB);
+  const main: number[] = [];
+  for (let p = 0; p < weight.length; p++)
+    if (
+      weight[p] === bestA.get(pairA[p]!) ||
+      weight[p] === bestB.get(pairB[p]!) ||
+      exactWords[p]! >= minWords
+    )
+      main.push(p);
+  // Ranks of the lines holding a main pair, on each side, in text order.
+  const ranks = (line: number[]) => {
+    const lines = [...new Set(main.map((p) => line[p]!))].sort((x, y) => x - y);
+    return { rank: new Map(lines.map((l, r) => [l, r])), lines };
+  };
+  const inA = ranks(pairA);
+  const inB = ranks(pairB);
+  const stride = inB.lines.length + 1;
+  const at = new Map<number, number>();
+  for (const p of main) at.set(inA.rank.get(pairA[p]!)! * stride + inB.rank.get(pairB[p]!)!, p);
+  // Union-find over main pairs: join each with its neighbours one line on, in B (key + 1: no
+  // B rank reaches stride − 1, so this never wraps to A's next line), in A, or in both.
+  const parent = new Int32Array(weight.length).map((_, p) => p);
+  const root = (p: number): number => {
+    while (parent[p] !== p) p = parent[p] = parent[parent[p]!]!;
+    return p;
+  };
+  for (const [key, p] of at)
+    for (const step of [1, stride, stride + 1]) {
+      const q = at.get(key + step);
+      if (q !== undefined) parent[root(q)] = root(p);
+    }
+  const isMain = new Uint8Array(weight.length);
+  for (const p of main) isMain[p] = 1;
+  // A seed's pairs go together; a pair a seed links to a main pair's group is in that group.
+  for (let k = 0; k < links.length; k += 2) {
+    const [x, y] = [root(links[k]!), root(links[k + 1]!)];
+    if (x === y) continue;
+    if (isMain[x]) parent[y] = x;
+    else parent[x] = y; // keeps a main pair as the root when either side has one
+  }
+  const group = new Int32Array(weight.length).fill(-1);
+  // (line, group) for each main pair's line in A and in B, as line · pairs + group.
+  const mainInA = new Set<number>();
+  const mainInB = new Set<number>();
+  const pairs = weight.length;
+  for (const p of main) {
+    group[p] = root(p);
+    mainInA.add(pairA[p]! * pairs + group[p]!);
+    mainInB.add(pairB[p]! * pairs + group[p]!);
+  }
+  // Ranks within one of a line: its own, else the ranks of the lines around it.
+  const near = ({ rank, lines }: { rank: Map<number, number>; lines: number[] }, line: number) => {
+    const r = rank.get(line);
+    if (r !== undefined) return [r - 1, r, r + 1];
+    let lo = 0;
+    let hi = lines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lines[mid]! < line) lo = mid + 1;
+      else hi = mid;
+    }
+    return [lo - 1, lo];
+  };
+  // Other pairs: in a main pair's group through a seed's link, or by the group around them.
+  // Pairs linked together decide together: one group they all agree on, else none (-2).
+  const around = new Map<number, number>(); // root of linked pairs → group, -1 none yet, -2 none
+  for (let p = 0; p < weight.length; p++) {
+    if (isMain[p]) continue;
+    const r0 = root(p);
+    if (isMain[r0]) {
+      group[p] = r0;
+      continue;
+    }
+    let found = -1;
+    for (const ra of near(inA, pairA[p]!))
+      for (const rb of near(inB, pairB[p]!)) {
+        const q = rb < 0 || rb >= stride - 1 ? undefined : at.get(ra * stride + rb);
+        if (q === undefined) continue;
+        const r = root(q);
+        found = found === -1 || found === r ? r : -2;
+      }
+    if (found >= 0 && !mainInA.has(pairA[p]! * pairs + found) && !mainInB.has(pairB[p]! * pairs + found))
+      found = -1;
+    const before = around.get(r0) ?? -1;
+    around.set(r0, before === -1 ? found : found === -1 || found === before ? before : -2);
+  }
+  for (let p = 0; p < weight.length; p++)
+    if (group[p] === -1) group[p] = Math.max(-1, around.get(root(p)) ?? -1);
+  return Int32Array.from(seedPair, (p) => group[p]!);
+}
+
+/** Splits a group by line-group label (see {@link lineGroups}), leaving out strays; undefined when it is one already. */
+function splitByLabel(group: readonly number[], label: Int32Array): number[][] | undefined {
+  const parts = new Map<number, number[]>();
+  for (const s of group) {
+    const l = label[s]!;
+    if (l < 0) continue;
+    const part = parts.get(l);
+    if (part) part.push(s);
+    else parts.set(l, [s]);
+  }
+  if (parts.size === 1 && parts.values().next().value!.length === group.length) return undefined;
+  return [...parts.values()];
 }
 
 /** Clusters: split along A, then along B, again and again, until no gap splits any group. */
@@ -374,12 +682,18 @@ function diffExtent(a: NearSide, b: NearSide, seeds: Seeds, chain: readonly numb
 /**
  * Drops the seeds whose words, on one side only, the cluster's anchor chain spends elsewhere
  * (a phrase of A that B repeats matches twice; only the in-order match belongs to this passage).
- * Returns the chain and the kept seeds.
+ * The chain is built from exact seeds that are not stray matches between lines (`label` −1,
+ * see {@link lineGroups}). Returns the chain and the kept seeds.
  */
-function pruneCluster(seeds: Seeds, group: number[], e: Extent): { chain: number[]; kept: number[] } {
+function pruneCluster(
+  seeds: Seeds,
+  group: number[],
+  e: Extent,
+  label: Int32Array | undefined,
+): { chain: number[]; kept: number[] } {
   const chain = heaviestChain(
     seeds,
-    group.filter((s) => s < seeds.exact),
+    group.filter((s) => s < seeds.exact && (!label || label[s]! >= 0)),
   );
   if (chain.length === 0) return { chain, kept: group };
   const inA = cover(e.a, e.aEnd, seeds.a0, seeds.a1, chain).marks;
@@ -395,13 +709,51 @@ function pruneCluster(seeds: Seeds, group: number[], e: Extent): { chain: number
   return { chain, kept };
 }
 
-/** Widens `[from, to)` to its lines' edges when they are at most `reach` words away. */
-function snapToLines(side: NearSide, from: number, to: number, reach: number): [number, number] {
-  const p = side.lines;
-  if (!p) return [from, to];
-  const first = p.start[from]!;
-  const end = p.end[to - 1]!;
-  return [from - first <= reach ? first : from, end - to <= reach ? end : to];
+const CLAUSE = 1;
+const SENTENCE = 2;
+
+/**
+ * Where a passage's first word (`head`) or its end moves to on one side: out to the nearest
+ * break of at least `level` (see {@link NearSide.breaks}) when that is at most `reach` words
+ * away, else nowhere.
+ */
+function reachOut(breaks: Uint8Array, edge: number, head: boolean, level: number, reach: number): number {
+  if (head) {
+    let k = edge;
+    while (k > 0 && breaks[k]! < level && edge - k < reach) k--;
+    return k === 0 || breaks[k]! >= level ? k : edge;
+  }
+  let k = edge;
+  while (k < breaks.length && breaks[k]! < level && k - edge < reach) k++;
+  return k === breaks.length || breaks[k]! >= level ? k : edge;
+}
+
+/** True when a sentence (or line, or the text) begins at `edge` (head) or ends at it (tail). */
+function atSentenceEdge(breaks: Uint8Array, edge: number, head: boolean): boolean {
+  return head ? edge === 0 || breaks[edge]! >= SENTENCE : edge === breaks.length || breaks[edge]! >= SENTENCE;
+}
+
+/**
+ * Moves a passage's edges out over the edited words that trimming cut off ("Kremlin adviser
+ * Yuri" before a shared "Ushakov said"), never past punctuation into a neighbouring clause:
+ * when both sides' edges fall inside a sentence, each side takes in the rest of its clause;
+ * when one side's edge is a sentence's (or line's) edge, the other side takes in the rest of its
+ * sentence (a clause one text added to, or cut from, a sentence the other has whole). At most
+ * `reach` words per edge and side; nothing without {@link NearSide.breaks}.
+ */
+function snapEdges(a: NearSide, b: NearSide, e: Extent, reach: number): void {
+  if (!a.breaks || !b.breaks || reach === 0) return;
+  const [ba, bb] = [a.breaks, b.breaks];
+  for (const head of [true, false]) {
+    const [ea, eb] = head ? [e.a, e.b] : [e.aEnd, e.bEnd];
+    const edgeA = atSentenceEdge(ba, ea, head);
+    const edgeB = atSentenceEdge(bb, eb, head);
+    if (edgeA && edgeB) continue;
+    const na = edgeA ? ea : reachOut(ba, ea, head, edgeB ? SENTENCE : CLAUSE, reach);
+    const nb = edgeB ? eb : reachOut(bb, eb, head, edgeA ? SENTENCE : CLAUSE, reach);
+    if (head) [e.a, e.b] = [na, nb];
+    else [e.aEnd, e.bEnd] = [na, nb];
+  }
 }
 
 /**
@@ -426,9 +778,11 @@ function snapToLines(side: NearSide, from: number, to: number, reach: number): [
  * ```
  */
 export function findNearPassages(a: NearSide, b: NearSide, options: NearOptions): NearMatch[] {
-  const seeds = collectSeeds(a, b, options);
+  const o: Required<NearOptions> = { looseSpan: 12, snapWords: 12, minSimilarity: 0, ...options };
+  const seeds = collectSeeds(a, b, o);
   const found: NearMatch[] = [];
-  const { minWords, maxGap } = options;
+  const { minWords, maxGap } = o;
+  const label = lineGroups(seeds, a, b, minWords);
   const pending = clusterSeeds(
     seeds,
     Array.from({ length: seeds.count }, (_, s) => s),
@@ -438,10 +792,15 @@ export function findNearPassages(a: NearSide, b: NearSide, options: NearOptions)
     const group = pending.pop()!;
     const e = extentOf(seeds, group);
     if (e.aEnd - e.a < minWords || e.bEnd - e.b < minWords) continue;
-    const { chain, kept } = pruneCluster(seeds, group, e);
+    const { chain, kept } = pruneCluster(seeds, group, e, label);
     if (chain.length === 0) continue; // loose evidence only: nothing anchors a diff
     if (kept.length < group.length) {
       pending.push(...clusterSeeds(seeds, kept, maxGap));
+      continue;
+    }
+    const parts = label && splitByLabel(kept, label);
+    if (parts) {
+      for (const part of parts) pending.push(...clusterSeeds(seeds, part, maxGap));
       continue;
     }
     const coverA = cover(e.a, e.aEnd, seeds.a0, seeds.a1, kept);
@@ -460,13 +819,13 @@ export function findNearPassages(a: NearSide, b: NearSide, options: NearOptions)
       continue;
     }
     const density = Math.min(coverA.count / (e.aEnd - e.a), coverB.count / (e.bEnd - e.b));
-    if (coverA.count < minWords || coverB.count < minWords || density < options.minDensity) continue;
-    [e.a, e.aEnd] = snapToLines(a, e.a, e.aEnd, maxGap);
-    [e.b, e.bEnd] = snapToLines(b, e.b, e.bEnd, maxGap);
+    if (coverA.count < minWords || coverB.count < minWords || density < o.minDensity) continue;
+    snapEdges(a, b, e, o.snapWords);
     const diff = diffExtent(a, b, seeds, chain, e);
     let equal = 0;
     for (const s of diff) if (s.op === 'equal') equal += s.aEnd - s.a;
     const similarity = (2 * equal) / (e.aEnd - e.a + e.bEnd - e.b);
+    if (similarity < o.minSimilarity) continue;
     found.push({ ...e, equal, similarity, density, diff });
   }
   return found.sort((x, y) => x.a - y.a || x.b - y.b || x.aEnd - y.aEnd || x.bEnd - y.bEnd);

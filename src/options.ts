@@ -2,7 +2,15 @@
 
 import { NeardupError } from './errors.js';
 
-/** Options for {@link compare}. Every field is optional; {@link defaultCompareOptions} holds the defaults. */
+/**
+ * Options for {@link compare}. Every field is optional; {@link defaultCompareOptions} holds the defaults.
+ *
+ * @example
+ * ```ts
+ * const options: CompareOptions = { mode: 'verbatim', minWords: 12 }; // long exact runs only
+ * const report = compare(a, b, options);
+ * ```
+ */
 export interface CompareOptions {
   /** Words per shingle for signatures and paragraph similarity, an integer in 1..1000. @default 5 */
   shingleSize?: number;
@@ -15,7 +23,11 @@ export interface CompareOptions {
   /**
    * A word n-gram that occurs more than this many times in either text is not used to start a
    * passage (a guard against quadratic work on degenerate, highly repetitive input; the report's
-   * `warnings` say when it applied). An integer ≥ 0; 0 means no limit. @default 100
+   * `warnings` say when it applied). The paragraph map uses it too: a shingle found in more than
+   * this many of B's paragraphs left after identical pairing is boilerplate (a "Read more" line
+   * under every paragraph) and neither proposes nor scores `near` pairs, and each A paragraph is
+   * edit-compared with its 16 best candidates only (see {@link alignParagraphs}).
+   * An integer ≥ 0; 0 means no limit (nor these paragraph limits). @default 100
    */
   maxRepeats?: number;
   /** Least shingle Jaccard for two paragraphs to pair as `near`, in 0..1. @default 0.1 */
@@ -24,7 +36,9 @@ export interface CompareOptions {
   paragraphEditSimilarity?: number;
   /**
    * Which passages to report: `"verbatim"`, exact shared runs only; `"near"`, those and the
-   * passages shared with edits (`kind: "near"`, found by {@link findNearPassages}). @default "near"
+   * passages shared with edits (`kind: "near"`, found by {@link findNearPassages}). Only in
+   * `"near"` mode does the paragraph map use near passages as evidence, so that an edited
+   * paragraph that moved, sharing few exact shingles, is still paired. @default "near"
    */
   mode?: 'verbatim' | 'near';
   /** Near passages: words in an exact seed, an integer ≥ 2. @default 3 */
@@ -38,6 +52,19 @@ export interface CompareOptions {
   /** Near passages: least share of words covered by seeds (on the sparser side), in 0..1. @default 0.4 */
   nearMinDensity?: number;
   /**
+   * Near passages: most words a loose seed spans, from its first content word to its last (an
+   * integer ≥ 2; below `nearLooseWords` there are no loose seeds). @default 12
+   */
+  nearLooseSpan?: number;
+  /**
+   * Near passages: most words an edge moves out by, on each side, to take in the edited rest of
+   * the clause it cuts (never past punctuation into another clause when both sides continue);
+   * an integer ≥ 0, 0 keeps passages to their seed evidence. @default 12
+   */
+  nearSnapWords?: number;
+  /** Near passages: least similarity (2 · equal words / all words of both sides), in 0..1. @default 0 */
+  nearMinSimilarity?: number;
+  /**
    * Stop words for the near passages' seeds: `"en"` ({@link ENGLISH_STOP_WORDS}), `"none"`, or
    * your own list (normalised like the texts). Exact seeds made only of stop words are ignored and
    * loose seeds skip them. @default "en"
@@ -45,7 +72,16 @@ export interface CompareOptions {
   stopWords?: 'en' | 'none' | readonly string[];
 }
 
-/** {@link CompareOptions} with every default filled in. */
+/**
+ * {@link CompareOptions} with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const used: ResolvedCompareOptions = compare(a, b, { minWords: 12 }).options;
+ * used.minWords; // => 12
+ * used.shingleSize; // => 5, the default
+ * ```
+ */
 export type ResolvedCompareOptions = Required<CompareOptions>;
 
 /**
@@ -70,6 +106,9 @@ export const defaultCompareOptions: Readonly<ResolvedCompareOptions> = Object.fr
   nearMaxGap: 20,
   nearMinWords: 12,
   nearMinDensity: 0.4,
+  nearLooseSpan: 12,
+  nearSnapWords: 12,
+  nearMinSimilarity: 0,
   stopWords: 'en',
 });
 
@@ -93,6 +132,9 @@ const rules: Record<keyof ResolvedCompareOptions, [Check, string]> = {
   nearMaxGap: [integerIn(0, Number.MAX_SAFE_INTEGER), 'an integer ≥ 0'],
   nearMinWords: [integerIn(1, Number.MAX_SAFE_INTEGER), 'an integer ≥ 1'],
   nearMinDensity: [fraction, 'a number in 0..1'],
+  nearLooseSpan: [integerIn(2, Number.MAX_SAFE_INTEGER), 'an integer ≥ 2'],
+  nearSnapWords: [integerIn(0, Number.MAX_SAFE_INTEGER), 'an integer ≥ 0'],
+  nearMinSimilarity: [fraction, 'a number in 0..1'],
   stopWords: [
     (v) => v === 'en' || v === 'none' || (Array.isArray(v) && v.every((w) => typeof w === 'string')),
     '"en", "none" or an array of strings',
@@ -102,7 +144,8 @@ const rules: Record<keyof ResolvedCompareOptions, [Check, string]> = {
 /**
  * Merges options over {@link defaultCompareOptions} and checks every value.
  *
- * @throws {@link NeardupError} naming the option and value, for an unknown option or a value out of range.
+ * @throws {@link NeardupError} naming the option and value, for an unknown option or a value out of
+ * range, or if `options` is not an object.
  * @example
  * ```ts
  * resolveCompareOptions({ minWords: 12 }).shingleSize; // => 5

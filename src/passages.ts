@@ -7,7 +7,15 @@
 
 import { KeyTable } from './sequence.js';
 
-/** A shared run of words: `length` words from token `a` in A equal those from token `b` in B. */
+/**
+ * A shared run of words: `length` words from token `a` in A equal those from token `b` in B.
+ *
+ * @example
+ * ```ts
+ * const [run]: WordRun[] = findSharedRuns(Uint32Array.of(1, 2, 3, 4), Uint32Array.of(9, 2, 3, 4), 3).runs;
+ * // => { a: 1, b: 1, length: 3 }: words 1–3 of A are words 1–3 of B
+ * ```
+ */
 export interface WordRun {
   /** Index of the run's first token in A. */
   a: number;
@@ -17,7 +25,17 @@ export interface WordRun {
   length: number;
 }
 
-/** What {@link findSharedRuns} found. */
+/**
+ * What {@link findSharedRuns} found.
+ *
+ * @example
+ * ```ts
+ * const na = Uint32Array.from({ length: 50 }, (_, i) => i % 2); // 50 words: "na ba na ba …"
+ * const found: SharedRuns = findSharedRuns(na, na, 3, 10);
+ * found.runs.length; // => 0
+ * found.skippedSeeds; // => 48: every 3-gram repeats more than 10 times
+ * ```
+ */
 export interface SharedRuns {
   /** Maximal runs, ordered by their position in A, then in B. */
   runs: WordRun[];

@@ -135,6 +135,40 @@ describe('paragraph alignment', () => {
     expect([unmatchedA, unmatchedB]).toEqual([[1], [1]]);
   });
 
+  it('pairs an edited paragraph that moved through near-passage evidence, in near mode only', () => {
+    // Every 4th word replaced: no 5-word shingle survives (Jaccard 0, under paragraphJaccard),
+    // but the words still align (edit similarity 0.75). Unrelated paragraphs between the shared
+    // ones keep the near passage to the edited paragraph alone.
+    const next = rng(11);
+    const para = () => `${randomWords(40, next).join(' ')}.`;
+    const [s0, s1, s2, p, u1, u2, u3, v1, v2, v3] = Array.from({ length: 10 }, para);
+    const edited = p!
+      .split(' ')
+      .map((w, i) => (i % 4 === 3 ? randomWords(1, next)[0]! : w))
+      .join(' ');
+    const a = [s0, u1, p, u2, s1, u3, s2].join('\n\n');
+    const b = [s0, v1, s1, v2, s2, v3, edited].join('\n\n');
+    const at = (r: ReturnType<typeof compare>) =>
+      r.paragraphs.map((x) => [a.slice(x.a.start, x.a.end), b.slice(x.b.start, x.b.end), x.kind, x.moved]);
+
+    const near = compare(a, b);
+    expect(near.passages.some((x) => x.kind === 'near' && x.text === p!.slice(0, -1))).toBe(true);
+    expect(at(near)).toEqual([
+      [s0, s0, 'identical', false],
+      [p, edited, 'near', true],
+      [s1, s1, 'identical', false],
+      [s2, s2, 'identical', false],
+    ]);
+    const pair = near.paragraphs[1]!;
+    expect([pair.similarity, pair.editSimilarity]).toEqual([0, 0.75]);
+    // Without near passages (verbatim mode) there is no evidence, and Jaccard 0 pairs nothing.
+    expect(at(compare(a, b, { mode: 'verbatim' }))).toEqual([
+      [s0, s0, 'identical', false],
+      [s1, s1, 'identical', false],
+      [s2, s2, 'identical', false],
+    ]);
+  });
+
   it('pairs each of two identical paragraphs at most once', () => {
     const [p] = paragraphs(1, 7);
     const { pairs, unmatchedA } = align(`${p}\n\n${p}`, `${p}`);

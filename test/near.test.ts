@@ -1,6 +1,7 @@
 // Near-verbatim passages: the aligner on generated texts with planted, edited passages, and the
 // heaviest-chain routine it anchors its diffs on, against a brute-force oracle.
 
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compare, ENGLISH_STOP_WORDS, findNearPassages, type NearPassage } from '../src/index.js';
@@ -143,6 +144,107 @@ describe('near passages on generated text', () => {
     expect(compare(a, b, { nearMinWords: 500 }).passages.filter((p) => p.kind === 'near')).toEqual([]);
     expect(compare(a, b, { nearMinDensity: 1 }).passages.filter((p) => p.kind === 'near')).toEqual([]);
   });
+});
+
+describe('near passage edges', () => {
+  // An edited shared sentence: "regional" becomes "local", 18 words on each side.
+  const sharedA =
+    'the transport committee agreed that the new regional railway timetable would start running early next spring for commuters';
+  const sharedB =
+    'the transport committee agreed that the new local railway timetable would start running early next spring for commuters';
+
+  it.each([
+    [', ', ', '],
+    ['. ', '. '],
+    ['; ', ' - '],
+  ])(
+    'keeps unrelated clauses around a shared sentence out of it (separated by "%s", "%s")',
+    (before, after) => {
+      const a = `Farmers complained loudly about falling grain prices${before}${sharedA}${after}while tourists admired orange autumn leaves nearby.`;
+      const b = `Engineers repaired broken bridges quickly yesterday${before}${sharedB}${after}and children played football outside happily.`;
+      const report = compare(a, b);
+      const near = report.passages.filter((p): p is NearPassage => p.kind === 'near');
+      expect(near).toHaveLength(1);
+      expect([near[0]!.text, near[0]!.textB]).toEqual([sharedA, sharedB]);
+      expect(near[0]!.similarity).toBeCloseTo(34 / 36, 12);
+      // Coverage counts the passage's words, not the unrelated ones around it.
+      expect(report.coverage).toEqual({ a: 18 / report.words.a, b: 18 / report.words.b });
+    },
+  );
+
+  it('takes in the edited words that trimming cut from an edge, up to punctuation', () => {
+    const tail =
+      "said Russia's bilateral trade with North Korea fell by more than half last year because of sanctions";
+    const a = `Unrelated opening words stand here. Kremlin adviser Yuri Ushakov ${tail}. Closing words.`;
+    const b = `Other opening words stand there. Mr Ushakov ${tail}. Different closing words.`;
+    const [p, ...rest] = nearOf(a, b);
+    expect(rest).toHaveLength(0);
+    expect([p!.text, p!.textB]).toEqual([`Kremlin adviser Yuri Ushakov ${tail}`, `Mr Ushakov ${tail}`]);
+    // With no reach, the passage keeps to its seeds.
+    const [bare] = compare(a, b, { nearSnapWords: 0 }).passages.filter((q) => q.kind === 'near');
+    expect(bare).toBeUndefined(); // nothing but the verbatim run is left
+  });
+
+  it('takes in a clause one side added to a line the other has whole', () => {
+    const caption = 'Mr Putin and Mr Kim will meet in the far eastern Russian city of Vladivostok';
+    const a = `Opening remarks.\n\n${caption}\nImage: ${caption}\n\nClosing lines.`;
+    const b = `Breaking news.\n\n${caption}\nImage: The Russian city of Vladivostok, where the two leaders will meet\n\nThe end.`;
+    const near = nearOf(a, b);
+    expect(near).toHaveLength(1);
+    expect(near[0]!.textB).toBe(
+      `${caption}\nImage: The Russian city of Vladivostok, where the two leaders will meet`,
+    );
+  });
+});
+
+describe('near passages on a text with its paragraphs shuffled', () => {
+  const text = readFileSync(new URL('../seeds/kim-warm-feelings.txt', import.meta.url), 'utf8');
+  const paragraphs = text.split('\n\n');
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])(
+    'maps every paragraph to its own place, never one passage over the whole text (shuffle %i)',
+    (seed) => {
+      const next = rng(seed);
+      const order = paragraphs.map((_, i) => i);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(next() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const shuffled = order.map((i) => paragraphs[i]).join('\n\n');
+      const offsets = (sequence: number[]) => {
+        const out: number[] = [];
+        let at = 0;
+        for (const i of sequence) {
+          out[i] = at;
+          at += paragraphs[i]!.length + 2;
+        }
+        return out;
+      };
+      const [inA, inB] = [offsets(order.map((_, i) => i)), offsets(order)];
+      const report = compare(text, shuffled);
+      // Every paragraph long enough for a passage lies inside one that maps it to its place.
+      paragraphs.forEach((p, i) => {
+        if (p.split(/\s+/).length < 8) return;
+        // From the first word's first character to the last word's last one.
+        const first = inA[i]! + p.search(/[\p{L}\p{N}]/u);
+        const end =
+          inA[i]! +
+          p.length -
+          p
+            .split('')
+            .reverse()
+            .join('')
+            .search(/[\p{L}\p{N}]/u);
+        const shift = inB[i]! - inA[i]!;
+        const home = report.passages.filter(
+          (q) => q.a.start <= first && end <= q.a.end && q.b.start <= first + shift && end + shift <= q.b.end,
+        );
+        expect(home.length, p).toBeGreaterThanOrEqual(1);
+      });
+      // The text is the same word for word: nothing is left to report as edited.
+      expect(report.passages.filter((q) => q.kind === 'near')).toEqual([]);
+    },
+  );
 });
 
 describe('findNearPassages', () => {

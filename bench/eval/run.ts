@@ -1,9 +1,10 @@
-// npm run eval [-- --seed N --pairs N --no-write]
+// npm run eval [-- --seed N --pairs N --no-write --options JSON]
 //
 // Generates the evaluation set (bench/eval/generate.ts), runs compare() on every pair in mode
 // "verbatim" and in mode "near", scores the detections with the PAN measures and prints a table
 // per edit kind and mode. Unless --no-write, the table also goes into docs/evaluation.md, between
-// its results markers, with the command, the seed and the date.
+// its results markers, with the command, the seed and the date. --options '{"nearSnapWords":0}'
+// runs mode "near" with those compare() options on top (to measure a knob); it never writes.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import {
@@ -33,14 +34,25 @@ interface Args {
   seed: number;
   pairs: number;
   write: boolean;
+  options: CompareOptions;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { seed: 1, pairs: 50, write: true };
+  const args: Args = { seed: 1, pairs: 50, write: true, options: {} };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === '--no-write') args.write = false;
-    else if (flag === '--seed' || flag === '--pairs') {
+    else if (flag === '--options') {
+      const text = argv[++i] ?? '';
+      try {
+        args.options = JSON.parse(text) as CompareOptions;
+      } catch {
+        throw new Error(`--options takes a JSON object of compare() options, got ${JSON.stringify(text)}`);
+      }
+      if (args.options === null || typeof args.options !== 'object' || Array.isArray(args.options))
+        throw new Error(`--options takes a JSON object of compare() options, got ${JSON.stringify(text)}`);
+      args.write = false; // the table in the docs is for the defaults
+    } else if (flag === '--seed' || flag === '--pairs') {
       const value = Number(argv[++i]);
       const ok =
         flag === '--seed'
@@ -54,7 +66,8 @@ function parseArgs(argv: readonly string[]): Args {
       else args.pairs = value;
     } else if (flag === '--help' || flag === '-h') {
       console.log(
-        'usage: npm run eval [-- --seed N (default 1) --pairs N per edit kind (default 50) --no-write]',
+        'usage: npm run eval [-- --seed N (default 1) --pairs N per edit kind (default 50) --no-write ' +
+          '--options \'{"nearSnapWords":0}\' (mode near with these options; never writes)]',
       );
       process.exit(0);
     } else throw new Error(`unknown argument ${JSON.stringify(flag)} (try --help)`);
@@ -163,6 +176,8 @@ function main(): void {
   const pairs = generateSet(corpus, { seed: args.seed, pairsPerKind: args.pairs });
   const generatedMs = performance.now() - started;
   const { modes, note } = modeOptions();
+  const near = modes.get('near');
+  if (near) modes.set('near', { ...near, ...args.options });
   if (note) console.log(`note: ${note}\n`);
 
   const rows: Row[] = [];

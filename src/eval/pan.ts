@@ -20,7 +20,15 @@
 import { NeardupError } from '../errors.js';
 import type { Range } from '../text.js';
 
-/** A case or a detection: a range of document A (the source) aligned with a range of document B (the suspicious one). */
+/**
+ * A case or a detection: a range of document A (the source) aligned with a range of document B (the suspicious one).
+ *
+ * @example
+ * ```ts
+ * // neardup's detections for a pair: its passages' ranges.
+ * const detections: PanAnnotation[] = compare(a, b).passages.map((p) => ({ a: p.a, b: p.b }));
+ * ```
+ */
 export interface PanAnnotation {
   /** The range in document A, in UTF-16 code units, end exclusive, never empty. */
   a: Range;
@@ -28,7 +36,18 @@ export interface PanAnnotation {
   b: Range;
 }
 
-/** One document pair of an evaluation collection: its true reuse cases and a system's detections. */
+/**
+ * One document pair of an evaluation collection: its true reuse cases and a system's detections.
+ *
+ * @example
+ * ```ts
+ * const pair: PanDocumentPair = {
+ *   cases: [{ a: { start: 0, end: a.length }, b: { start: 0, end: b.length } }], // B reuses all of A
+ *   detections: compare(a, b).passages.filter((p) => p.kind === 'near').map((p) => ({ a: p.a, b: p.b })),
+ * };
+ * panMeasures([pair]).recall;
+ * ```
+ */
 export interface PanDocumentPair {
   /** The ground truth: passages of A reused in B. */
   cases: readonly PanAnnotation[];
@@ -36,7 +55,18 @@ export interface PanDocumentPair {
   detections: readonly PanAnnotation[];
 }
 
-/** The PAN measures of a collection, as computed by {@link panMeasures}. */
+/**
+ * The PAN measures of a collection, as computed by {@link panMeasures}.
+ *
+ * @example
+ * ```ts
+ * const half = { a: { start: 0, end: 50 }, b: { start: 0, end: 50 } };
+ * const m: PanMeasures = panMeasures([
+ *   { cases: [{ a: { start: 0, end: 100 }, b: { start: 0, end: 100 } }], detections: [half] },
+ * ]);
+ * [m.precision, m.recall, m.plagdet]; // => [1, 0.5, 0.667]
+ * ```
+ */
 export interface PanMeasures {
   /** Macro precision: the mean, over all detections, of the share of a detection's characters that lie in cases it detects. */
   precision: number;
@@ -135,7 +165,9 @@ function checkAnnotations(list: unknown, where: string): void {
  * detected. Work is O(cases × detections) per document pair, plus sorting.
  *
  * @param pairs - the collection: for each document pair, its cases and the detections to score.
- * @throws {@link NeardupError} naming the bad entry if a range is not `{ start, end }` with integers `0 ≤ start < end`.
+ * @throws {@link NeardupError} naming the bad entry if `pairs`, a pair's `cases` or its `detections`
+ * is not an array, an entry is not an object, or a range is not `{ start, end }` with integers
+ * `0 ≤ start < end`.
  * @example
  * ```ts
  * import { panMeasures } from 'neardup';

@@ -17,10 +17,30 @@ import {
   tokenize,
 } from '../text.js';
 
-/** The schema tag of reports this version writes. */
+/**
+ * The schema tag of reports this version writes.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ *
+ * const report = JSON.parse(readFileSync('report.json', 'utf8')) as Report;
+ * if (report.schema !== REPORT_SCHEMA) throw new Error(`expected a ${REPORT_SCHEMA} report`);
+ * ```
+ */
 export const REPORT_SCHEMA = 'neardup.report/1';
 
-/** A passage both texts have word for word (the same normalised words on both sides). */
+/**
+ * A passage both texts have word for word (the same normalised words on both sides).
+ *
+ * @example
+ * ```ts
+ * const verbatim: VerbatimPassage[] = compare(a, b, { mode: 'verbatim' }).passages.filter(
+ *   (p) => p.kind === 'verbatim',
+ * );
+ * for (const p of verbatim) console.log(`${p.words} words at ${p.a.start} in A, ${p.b.start} in B: ${p.text}`);
+ * ```
+ */
 export interface VerbatimPassage {
   /** `verbatim`: both sides have the same normalised words. */
   kind: 'verbatim';
@@ -38,6 +58,15 @@ export interface VerbatimPassage {
  * One step of a near passage's word diff. `a` and `b` hold the step's words in each text (from
  * the first word's start to the last word's end); the side without words gets an empty range
  * at the point where the other side's words go.
+ *
+ * @example
+ * ```ts
+ * const show = ({ op, a: inA, b: inB }: WordDiffStep) => {
+ *   const [x, y] = [a.slice(inA.start, inA.end), b.slice(inB.start, inB.end)];
+ *   return op === 'equal' ? x : `${x && `[-${x}-]`}${y && `{+${y}+}`}`;
+ * };
+ * for (const p of compare(a, b).passages) if (p.kind === 'near') console.log(p.diff.map(show).join(' '));
+ * ```
  */
 export interface WordDiffStep {
   /** `equal` (same words), `delete` (words only in A), `insert` (only in B), `replace` (A's words replaced by B's). */
@@ -52,6 +81,13 @@ export interface WordDiffStep {
  * A passage both texts share with edits (words cut, added, swapped or reordered), found by
  * {@link findNearPassages}. The verbatim runs inside it stay in the report as their own
  * passages; `verbatim` lists them.
+ *
+ * @example
+ * ```ts
+ * const report = compare(a, b); // mode "near", the default
+ * const near: NearPassage[] = report.passages.filter((p) => p.kind === 'near');
+ * for (const p of near) console.log(`${p.similarity.toFixed(2)}: ${p.text} → ${p.textB}`);
+ * ```
  */
 export interface NearPassage {
   /** `near`: the two sides are edited versions of one passage. */
@@ -76,10 +112,27 @@ export interface NearPassage {
   verbatim: number[];
 }
 
-/** A passage the two texts share: word for word, or with edits. */
+/**
+ * A passage the two texts share: word for word, or with edits.
+ *
+ * @example
+ * ```ts
+ * const label = (p: Passage) =>
+ *   p.kind === 'verbatim' ? `${p.words} words verbatim` : `${p.words}/${p.wordsB} words, edited`;
+ * compare(a, b).passages.map(label); // e.g. ['22/19 words, edited', '8 words verbatim']
+ * ```
+ */
 export type Passage = VerbatimPassage | NearPassage;
 
-/** A paragraph of A paired with a paragraph of B. */
+/**
+ * A paragraph of A paired with a paragraph of B.
+ *
+ * @example
+ * ```ts
+ * const moved: ParagraphPair[] = compare(a, b).paragraphs.filter((p) => p.moved);
+ * for (const p of moved) console.log(`moved: ${a.slice(p.a.start, p.a.end)}`);
+ * ```
+ */
 export interface ParagraphPair {
   /** The paragraph's range in A. */
   a: Range;
@@ -98,7 +151,15 @@ export interface ParagraphPair {
   moved: boolean;
 }
 
-/** One value for each of the two texts compared. */
+/**
+ * One value for each of the two texts compared.
+ *
+ * @example
+ * ```ts
+ * const coverage: PerText<number> = compare(a, b).coverage;
+ * console.log(`${(coverage.b * 100).toFixed(1)}% of B lies in passages shared with A`);
+ * ```
+ */
 export interface PerText<T> {
   /** The value for text A. */
   a: T;
@@ -106,7 +167,16 @@ export interface PerText<T> {
   b: T;
 }
 
-/** The result of {@link compare}: plain data, ready for `JSON.stringify`. */
+/**
+ * The result of {@link compare}: plain data, ready for `JSON.stringify`.
+ *
+ * @example
+ * ```ts
+ * const report: Report = compare(a, b);
+ * report.similarity.exact; // Jaccard of the two shingle sets, e.g. 0.22
+ * report.passages.length; // shared passages, in A's order
+ * ```
+ */
 export interface Report {
   /** Schema tag, `"neardup.report/1"`. */
   schema: typeof REPORT_SCHEMA;
@@ -236,6 +306,59 @@ function lineBounds(tokens: Tokens) {
   return { start, end };
 }
 
+/**
+ * For each token, what separates it from the token before (`NearSide.breaks`): 3 for a blank
+ * line (a paragraph break), 2 for a line break or a sentence end (`.`, `!`, `?`, `…`), 1 for any
+ * other punctuation, 0 for spaces only. The first token gets 3.
+ */
+function wordBreaks(tokens: Tokens): Uint8Array {
+  const breaks = new Uint8Array(tokens.length);
+  const { source, starts, ends } = tokens;
+  if (tokens.length) breaks[0] = 3;
+  for (let i = 1; i < tokens.length; i++) {
+    let level = 0;
+    let lineEnds = 0;
+    for (let k = ends[i - 1]!; k < starts[i]!; k++) {
+      const c = source.charCodeAt(k);
+      // LF, CR and CRLF each end one line.
+      if (c === 10 || (c === 13 && source.charCodeAt(k + 1) !== 10)) lineEnds++;
+      if (c === 10 || c === 13 || c === 0x2e || c === 0x21 || c === 0x3f || c === 0x2026)
+        level = Math.max(level, 2);
+      else if (c > 32 && c !== 0xa0 && (c < 0x80 || !/\s/.test(source[k]!))) level = Math.max(level, 1);
+    }
+    breaks[i] = lineEnds >= 2 ? 3 : level;
+  }
+  return breaks;
+}
+
+/**
+ * A test for near passages whose two sides have the same words and lie inside one verbatim run
+ * (on its diagonal): a run itself, or a piece cut from a run that crosses into unrelated lines.
+ * Such a passage adds nothing to the verbatim one. Runs are maximal, so the runs on one
+ * diagonal never overlap: a binary search finds the one that could hold the passage.
+ */
+function insideVerbatim(runs: readonly WordRun[]): (m: NearMatch) => boolean {
+  const byDiagonal = new Map<number, WordRun[]>(); // runs in A order, from findSharedRuns
+  for (const r of runs) {
+    const list = byDiagonal.get(r.b - r.a);
+    if (list) list.push(r);
+    else byDiagonal.set(r.b - r.a, [r]);
+  }
+  return (m) => {
+    if (m.diff.length !== 1 || m.diff[0]!.op !== 'equal') return false;
+    const list = byDiagonal.get(m.b - m.a) ?? [];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.a <= m.a) lo = mid + 1;
+      else hi = mid;
+    }
+    const r = list[lo - 1];
+    return r !== undefined && m.aEnd <= r.a + r.length;
+  };
+}
+
 /** Index of the paragraph holding token `i` (paragraphs are in order and hold disjoint token ranges). */
 function paragraphOf(paragraphs: readonly Paragraph[], i: number): number {
   let lo = 0;
@@ -276,7 +399,7 @@ function* nearEvidence(
  * ```ts
  * import { compare } from 'neardup';
  *
- * const report = compare(articleA, articleB);
+ * const report = compare(a, b);
  * for (const p of report.passages) console.log(p.kind, p.words, p.text);
  * console.log(report.similarity.estimated, report.coverage.b);
  * ```
@@ -299,15 +422,15 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
 
   const { runs, skippedSeeds } = findSharedRuns(idsA, idsB, opts.minWords, opts.maxRepeats);
   const verbatimSpans = runs.map(spanOfRun);
-  const verbatimKeys = new Set(verbatimSpans.map((s) => `${s.a} ${s.aEnd} ${s.b} ${s.bEnd}`));
   const paragraphsA = segmentParagraphs(tokensA);
   const paragraphsB = segmentParagraphs(tokensB);
   const [stopA, stopB] = opts.mode === 'near' ? stopFlags(vocabulary, [idsA, idsB], opts.stopWords) : [];
+  const inVerbatim = insideVerbatim(runs); // a near passage that is (part of) a verbatim run adds nothing
   const nearMatches =
     opts.mode === 'near'
       ? findNearPassages(
-          { ids: idsA, stop: stopA!, lines: lineBounds(tokensA) },
-          { ids: idsB, stop: stopB!, lines: lineBounds(tokensB) },
+          { ids: idsA, stop: stopA!, lines: lineBounds(tokensA), breaks: wordBreaks(tokensA) },
+          { ids: idsB, stop: stopB!, lines: lineBounds(tokensB), breaks: wordBreaks(tokensB) },
           {
             seedWords: opts.nearSeedWords,
             looseWords: opts.nearLooseWords,
@@ -315,9 +438,11 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
             minWords: opts.nearMinWords,
             minDensity: opts.nearMinDensity,
             maxRepeats: opts.maxRepeats,
+            looseSpan: opts.nearLooseSpan,
+            snapWords: opts.nearSnapWords,
+            minSimilarity: opts.nearMinSimilarity,
           },
-          // A near passage that is exactly a verbatim run adds nothing.
-        ).filter((m) => !verbatimKeys.has(`${m.a} ${m.aEnd} ${m.b} ${m.bEnd}`))
+        ).filter((m) => !inVerbatim(m))
       : [];
 
   const alignment = alignParagraphs(

@@ -8,6 +8,8 @@ import type { NearPassage, Report } from './compare.js';
  *
  * @example
  * ```ts
+ * import { writeFileSync } from 'node:fs';
+ *
  * writeFileSync('report.json', formatJson(compare(a, b)));
  * ```
  */
@@ -15,7 +17,15 @@ export function formatJson(report: Report): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** Options for {@link formatText}. */
+/**
+ * Options for {@link formatText}.
+ *
+ * @example
+ * ```ts
+ * const options: TextFormatOptions = { nameA: 'wire.txt', nameB: 'story.txt', width: 72 };
+ * console.log(formatText(compare(a, b), a, b, options));
+ * ```
+ */
 export interface TextFormatOptions {
   /** How to name text A in the output (a file name, say). @default "A" */
   nameA?: string;

@@ -11,7 +11,15 @@ import type { Range } from '../text.js';
 import { type NearPassage, type Passage, REPORT_SCHEMA, type Report } from './compare.js';
 import { lineLocator } from './format.js';
 
-/** Options for {@link formatHtml}. */
+/**
+ * Options for {@link formatHtml}.
+ *
+ * @example
+ * ```ts
+ * const options: HtmlFormatOptions = { nameA: 'wire.txt', nameB: 'story.txt', title: 'Wire copy reused' };
+ * const html = formatHtml(compare(a, b), a, b, options);
+ * ```
+ */
 export interface HtmlFormatOptions {
   /** How to name text A (a file name, say); HTML-escaped like all text. @default "A" */
   nameA?: string;
