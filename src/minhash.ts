@@ -18,12 +18,36 @@ import { NeardupError } from './errors.js';
 import { splitmix32 } from './hash.js';
 import { type Shingles, uniqueSorted } from './shingle.js';
 
-/** Default number of permutations (signature length). */
+/**
+ * Default number of permutations (signature length).
+ *
+ * @example
+ * ```ts
+ * signature(text).numPerm === DEFAULT_NUM_PERM; // => true
+ * standardError(0.5, DEFAULT_NUM_PERM); // => 0.0442, the largest error at 128 permutations
+ * ```
+ */
 export const DEFAULT_NUM_PERM = 128;
-/** Default seed for the permutations. */
+/**
+ * Default seed for the permutations.
+ *
+ * @example
+ * ```ts
+ * signature(text).seed === DEFAULT_SEED; // => true
+ * signature(text, { seed: 7 }); // compares only with other signatures made with seed 7
+ * ```
+ */
 export const DEFAULT_SEED = 1;
 
-/** Options for {@link minhash}. */
+/**
+ * Options for {@link minhash}.
+ *
+ * @example
+ * ```ts
+ * const options: MinHashOptions = { numPerm: 256, seed: 7 }; // standard error at most 0.031
+ * const sig = minhash(shingle(tokenize(text).hashes), options);
+ * ```
+ */
 export interface MinHashOptions {
   /** Number of permutations, i.e. signature length, an integer in 1..65535. @default 128 */
   numPerm?: number;
@@ -34,6 +58,13 @@ export interface MinHashOptions {
 /**
  * A MinHash signature with the parameters that made it. Two signatures can be compared only when
  * `numPerm`, `seed` and `shingleSize` all agree.
+ *
+ * @example
+ * ```ts
+ * const sig: Signature = signature(text);
+ * [sig.numPerm, sig.seed, sig.shingleSize]; // => [128, 1, 5]
+ * sig.values.length; // => 128
+ * ```
  */
 export interface Signature {
   /** Number of permutations (length of `values`). */
@@ -247,7 +278,16 @@ function assertComparable(a: Signature, b: Signature): void {
     );
 }
 
-/** True when the signature is that of an empty shingle set (a text without words). */
+/**
+ * True when the signature is that of an empty shingle set (a text without words).
+ *
+ * @example
+ * ```ts
+ * isEmptySignature(signature('')); // => true
+ * isEmptySignature(signature('— … —')); // => true: punctuation only, no words
+ * isEmptySignature(signature('One word.')); // => false
+ * ```
+ */
 export function isEmptySignature(sig: Signature): boolean {
   return sig.values.every((v) => v === EMPTY);
 }

@@ -5,7 +5,16 @@ import { NeardupError } from './errors.js';
 import { hashRange } from './hash.js';
 import type { Range } from './text.js';
 
-/** The hashed word k-shingles of a text. */
+/**
+ * The hashed word k-shingles of a text.
+ *
+ * @example
+ * ```ts
+ * const s: Shingles = shingle(tokenize('the quick brown fox jumps over').hashes, 3);
+ * s.k; // => 3
+ * s.hashes.length; // => 4: words 0–2, 1–3, 2–4 and 3–5
+ * ```
+ */
 export interface Shingles {
   /** Words per shingle. */
   readonly k: number;
@@ -16,7 +25,15 @@ export interface Shingles {
   readonly hashes: Uint32Array;
 }
 
-/** Default number of words per shingle. */
+/**
+ * Default number of words per shingle.
+ *
+ * @example
+ * ```ts
+ * shingle(tokenize(text).hashes).k === DEFAULT_SHINGLE_SIZE; // => true
+ * signature(text).shingleSize; // => 5
+ * ```
+ */
 export const DEFAULT_SHINGLE_SIZE = 5;
 
 /**
@@ -24,7 +41,7 @@ export const DEFAULT_SHINGLE_SIZE = 5;
  *
  * @param wordHashes - one hash per word, such as {@link Tokens.hashes}.
  * @param k - words per shingle, an integer ≥ 1 (default 5).
- * @throws if `k` is not a positive integer.
+ * @throws {@link NeardupError} if `k` is not a positive integer.
  * @example
  * ```ts
  * const s = shingle(tokenize('the quick brown fox jumps over').hashes, 3);

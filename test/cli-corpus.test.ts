@@ -2,10 +2,13 @@
 // in process through main(); with Redis, against a real redis-server, including a crash of the
 // server in the middle of an ingest and the resumed run.
 
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { dedup } from '../src/index.js';
 import { RedisStorage } from '../src/redis.js';
@@ -86,7 +89,7 @@ describe('neardup dedup', () => {
     expect(keys[0]).toEqual([join(folder, 'doc-0.txt'), join(folder, 'sub', 'doc-0-copy.txt')]);
   });
 
-  it('stops at a bad JSONL line, naming it, after processing the lines before it', async () => {
+  it('stops at a bad JSONL line, naming it, and writes no clusters', async () => {
     const lines = docs.slice(0, 20).map((d) => JSON.stringify(d));
     lines.splice(5, 0, '{"id": "x", "text": 42}');
     lines.splice(9, 0, 'not json');
@@ -95,7 +98,7 @@ describe('neardup dedup', () => {
     expect(fatal.code).toBe(1);
     expect(fatal.stdout).toBe('');
     expect(fatal.stderr).toMatch(
-      /^neardup: .*bad\.jsonl:6: "text" must be a string, got 42 \(the documents before it/,
+      /^neardup: .*bad\.jsonl:6: "text" must be a string, got 42 \(no clusters were written; --skip-bad-lines skips such lines\)\n$/,
     );
     const skipped = await run('dedup', bad, '--skip-bad-lines', '-q');
     expect(skipped.code).toBe(0);
@@ -137,6 +140,200 @@ describe('neardup dedup', () => {
   });
 });
 
+describe('the documents of a corpus command', () => {
+  const docs = corpus(20, 5);
+  const lines = docs.map((d) => JSON.stringify(d));
+
+  it('reads a JSONL file whose first line starts with a byte-order mark', async () => {
+    const file = join(dir, 'bom.jsonl');
+    writeFileSync(file, `\uFEFF${lines.join('\n')}\n`);
+    const r = await run('dedup', file);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^neardup: 20 documents /);
+    expect(parseLines(r.stdout)[0].keys).toEqual(['doc-0', 'doc-0-copy']);
+  });
+
+  it('reads a .txt file with a byte-order mark as its text, alone or in a directory', async () => {
+    const folder = join(dir, 'bom-folder');
+    mkdirSync(folder, { recursive: true });
+    const a = join(folder, 'a.txt');
+    const b = join(folder, 'b.txt');
+    writeFileSync(a, `\uFEFF${docs[0]!.text}`);
+    writeFileSync(b, docs[0]!.text);
+    const pair = [{ keys: [a, b], pairs: [{ a, b, score: 1 }] }];
+    for (const args of [[a, b], [folder]]) {
+      const r = await run('dedup', ...args, '-q');
+      expect(r.code).toBe(0);
+      expect(parseLines(r.stdout)).toEqual(pair);
+    }
+  });
+
+  it('takes an id repeated in the input for a bad line, naming both lines', async () => {
+    const repeated = jsonl('repeated.jsonl', [
+      ...lines.slice(0, 4),
+      JSON.stringify({ id: 'doc-1', text: 'x' }),
+    ]);
+    const message =
+      /repeated\.jsonl:5: id "doc-1" appears twice in the input \(first at .*repeated\.jsonl:3\)/;
+    const fatal = await run('dedup', repeated, '-q');
+    expect(fatal.code).toBe(1);
+    expect(fatal.stderr).toMatch(message);
+    const skipped = await run('dedup', repeated, '-q', '--skip-bad-lines');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toMatch(new RegExp(`^neardup: skipped .*${message.source}\n$`));
+    // A numeric id is its shortest string: 1.50 and "1.5" are the same id.
+    const numbers = jsonl('numbers.jsonl', ['{"id": 1.50, "text": "a b"}', '{"id": "1.5", "text": "c d"}']);
+    expect((await run('dedup', numbers)).stderr).toMatch(
+      /numbers\.jsonl:2: id "1\.5" appears twice in the input \(first at .*numbers\.jsonl:1\)/,
+    );
+    // A .txt file given twice is its path twice.
+    const txt = join(dir, 'twice.txt');
+    writeFileSync(txt, 'some text');
+    expect((await run('dedup', txt, txt)).stderr).toMatch(/twice\.txt: id ".*twice\.txt" appears twice/);
+  });
+
+  it('refuses an integer id too large to be read exactly, and an id UTF-8 cannot store', async () => {
+    const file = jsonl('ids.jsonl', [
+      '{"id": 12345678901234567891, "text": "a"}',
+      '{"id": "\\ud800", "text": "b"}',
+    ]);
+    const r = await run('dedup', file, '--skip-bad-lines', '-q');
+    expect(r.code).toBe(0);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/ids\.jsonl:1: "id" 12345678901234567000 is too large to be read exactly/),
+      expect.stringMatching(/ids\.jsonl:2: "id" "\\ud800" has a lone UTF-16 surrogate/),
+    ]);
+  });
+
+  it.each([
+    ['the same batch', '10'],
+    ['a later batch', '2'],
+  ])('index: an id repeated in %s is a bad line; the documents before it are saved', async (_, batch) => {
+    const repeated = jsonl('index-repeated.jsonl', [...lines.slice(0, 4), lines[1]!, ...lines.slice(4, 6)]);
+    const out = join(dir, `repeated-${batch}.ndlx`);
+    const fatal = await run('index', repeated, '--out', out, '--batch', batch, '-q');
+    expect(fatal.code).toBe(1);
+    expect(fatal.stdout).toBe('');
+    expect(fatal.stderr).toMatch(
+      /^neardup: .*index-repeated\.jsonl:5: id "doc-0-copy" appears twice in the input \(first at .*index-repeated\.jsonl:2\) \(the documents before it are kept: indexed 4 new documents of 4 read .* holds 4; fix the line and run the same command again to resume; --skip-bad-lines skips such lines\)\n$/,
+    );
+    const { loadIndex } = await import('../src/node.js');
+    expect(await (await loadIndex(out)).size()).toBe(4);
+    const skipped = await run('index', repeated, '--out', out, '--batch', batch, '-q', '--skip-bad-lines');
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toMatch(/skipped .*index-repeated\.jsonl:5: id "doc-0-copy" appears twice/);
+    expect(skipped.stdout).toBe(`indexed 2 new documents of 6 read (4 already there); ${out} holds 6\n`);
+  });
+
+  it('index: an unreadable .txt file keeps the documents before it', async () => {
+    const good = join(dir, 'good.txt');
+    const bad = join(dir, 'bad.txt');
+    writeFileSync(good, docs[0]!.text);
+    writeFileSync(bad, Buffer.from([0x61, 0xff]));
+    const out = join(dir, 'unreadable.ndlx');
+    const r = await run('index', good, bad, '--out', out, '-q');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^neardup: .*bad\.txt: not valid UTF-8 \(byte offset 1\); the documents indexed so far are kept\n$/,
+    );
+    const { loadIndex } = await import('../src/node.js');
+    expect(await (await loadIndex(out)).size()).toBe(1);
+  });
+
+  it('index: a document already indexed with another text is an error naming its line', async () => {
+    const out = join(dir, 'changed.ndlx');
+    await run('index', jsonl('before.jsonl', lines.slice(0, 3)), '--out', out, '-q');
+    const changed = jsonl('changed.jsonl', [
+      lines[0]!,
+      JSON.stringify({ id: docs[1]!.id, text: 'new text' }),
+    ]);
+    const r = await run('index', changed, '--out', out, '-q');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^neardup: .*changed\.jsonl:2: document "doc-0-copy" is already in the index with a different signature .*; the documents indexed so far are kept\n$/,
+    );
+  });
+
+  it('query: writes the results of the documents before a bad line, a batch at a time', async () => {
+    const snapshot = join(dir, 'query-bad.ndlx');
+    await run('index', jsonl('query-all.jsonl', lines), '--out', snapshot, '-q');
+    const bad = jsonl('query-bad.jsonl', [...lines.slice(0, 5), 'not json', ...lines.slice(5)]);
+    const { MinHashLSH } = await import('../src/index.js');
+    const spy = vi.spyOn(MinHashLSH.prototype, 'queryMany');
+    const written: string[] = [];
+    const progress = new Writable({
+      write(chunk, _encoding, done) {
+        written.push(String(chunk));
+        done();
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    const code = await main(['query', bad, '--index', snapshot, '--batch', '2'], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      progress,
+    });
+    const batches = spy.mock.calls.length;
+    spy.mockRestore();
+    expect(code).toBe(1);
+    expect(parseLines(stdout).map((q: { id: string }) => q.id)).toEqual(docs.slice(0, 5).map((d) => d.id));
+    expect(stderr).toMatch(
+      /^neardup: .*query-bad\.jsonl:6: not valid JSON .*\(the results of the 5 documents before it were written; --skip-bad-lines skips such lines\)\n$/,
+    );
+    expect(batches).toBe(3); // batches of 2, 2 and 1
+    expect(written.join('')).toMatch(/5 documents \| \d+ docs\/s/);
+  });
+});
+
+describe('flags the index refuses', () => {
+  const file = join(dir, 'docs.jsonl');
+  const snapshot = join(dir, 'flags.ndlx');
+  beforeAll(async () => {
+    await run('index', file, '--out', snapshot, '-q');
+  });
+  const bad = [
+    ['--perms', '0', /--perms must be an integer in 1\.\.65535, got "0"/],
+    ['--perms', '70000', /--perms must be an integer in 1\.\.65535, got "70000"/],
+    ['--shingle', '0', /--shingle must be an integer in 1\.\.65535, got "0"/],
+    ['--seed', '99999999999', /--seed must be an integer in 0\.\.4294967295, got "99999999999"/],
+    ['--threshold', '0', /--threshold must be a number in \(0, 1\], got "0"/],
+  ] as const;
+  const commands = [
+    ['dedup', []],
+    ['index', ['--out', join(dir, 'new.ndlx')]],
+    ['index', ['--out', snapshot]],
+    ['query', ['--index', snapshot]],
+    ['dedup', ['--redis', 'redis://127.0.0.1:1']],
+    ['index', ['--redis', 'redis://127.0.0.1:1']],
+    ['query', ['--redis', 'redis://127.0.0.1:1']],
+  ] as const;
+  it.each(
+    commands.flatMap(([command, extra]) =>
+      bad.map(([flag, value, message]) => [command, [...extra, flag, value], message] as const),
+    ),
+  )('%s %j: a one-line usage error', async (command, args, message) => {
+    const r = await run(command, file, ...args, '-q');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('without the ioredis package', () => {
+  afterAll(() => {
+    vi.doUnmock('ioredis');
+  });
+  it('--redis says to install it, in one line', async () => {
+    vi.doMock('ioredis', () => {
+      throw Object.assign(new Error("Cannot find package 'ioredis'"), { code: 'ERR_MODULE_NOT_FOUND' });
+    });
+    const r = await run('dedup', join(dir, 'docs.jsonl'), '--redis', 'redis://127.0.0.1:1', '-q');
+    expect(r.stderr).toBe('neardup: --redis needs the ioredis package: npm install ioredis\n');
+    expect(r.code).toBe(1);
+  });
+});
+
 describe('neardup index and query', () => {
   it('builds a snapshot, extends it without duplicates, and finds the near-copies of new documents', async () => {
     const docs = corpus(100, 2);
@@ -174,8 +371,69 @@ describe('neardup index and query', () => {
   });
 });
 
+describe('neardup index --out, interrupted (the built dist/cli.js)', () => {
+  const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+  /** Runs the built CLI; calls `onStderr` with its stderr so far as it grows. */
+  function spawnCli(args: string[], onStderr?: (text: string, child: ChildProcess) => void) {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      onStderr?.(stderr, child);
+    });
+    return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      child.on('close', (code) => resolve({ code, stdout, stderr })),
+    );
+  }
+
+  it('saves what it indexed on Ctrl-C; running it again ends with the index of an uninterrupted run', async () => {
+    const total = 40_000;
+    const next = rng(7);
+    const lines: string[] = [];
+    for (let i = 0; i < total; i++)
+      lines.push(JSON.stringify({ id: `doc-${i}`, text: randomWords(40, next).join(' ') }));
+    const file = jsonl('interrupt.jsonl', lines);
+    const out = join(dir, 'interrupted.ndlx');
+    const args = ['index', file, '--out', out, '--batch', '500'];
+
+    // The progress bar's first line comes once the index is open and the signal handler is set.
+    let sent = false;
+    const interrupted = await spawnCli(args, (_, child) => {
+      if (sent) return;
+      sent = true;
+      setTimeout(() => child.kill('SIGINT'), 100);
+    });
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stdout).toBe('');
+    const saved =
+      /neardup: interrupted: indexed (\d+) new documents of \1 read \(0 already there\); .* holds \1; run the same command again to resume\n$/.exec(
+        interrupted.stderr,
+      );
+    expect(saved, interrupted.stderr).not.toBeNull();
+    const kept = Number(saved![1]);
+    expect(kept).toBeGreaterThanOrEqual(500); // whole batches: the first is always finished
+    expect(kept).toBeLessThan(total);
+    const { loadIndex } = await import('../src/node.js');
+    expect(await (await loadIndex(out)).size()).toBe(kept);
+
+    const resumed = await spawnCli([...args, '-q']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toBe(
+      `indexed ${total - kept} new documents of ${total} read (${kept} already there); ${out} holds ${total}\n`,
+    );
+    const whole = join(dir, 'uninterrupted.ndlx');
+    expect((await run('index', file, '--out', whole, '-q')).code).toBe(0);
+    expect(readFileSync(out).equals(readFileSync(whole))).toBe(true);
+  }, 60_000);
+});
+
 const available = hasRedisServer();
 const inCI = process.env.CI === 'true';
+if (!available && !inCI)
+  console.warn(`Skipping the CLI's Redis tests: redis-server is not installed; ${INSTALL_HINT}.`);
 
 describe.skipIf(!available && !inCI)('neardup with --redis (needs redis-server)', () => {
   let redis: TestRedis;
@@ -225,6 +483,43 @@ describe.skipIf(!available && !inCI)('neardup with --redis (needs redis-server)'
     for await (const page of storage.keys(1000)) keys.push(...page);
     expect(new Set(keys).size).toBe(docs.length);
     await storage.close();
+  });
+
+  it('query never creates an index: a prefix without one is a one-line error', async () => {
+    const r = await run('query', join(dir, 'docs.jsonl'), '--redis', redis.url, '--prefix', 'typo');
+    expect(r.stderr).toMatch(/^neardup: Redis redis:\/\/127\.0\.0\.1:\d+ \(prefix "typo"\): no index there/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const storage = new RedisStorage({ url: redis.url, prefix: 'typo' });
+    expect(await storage.readParams()).toBeUndefined();
+    await storage.close();
+  });
+
+  it('dedup: a document indexed earlier with another text is an error naming its line', async () => {
+    const docs = corpus(5, 6);
+    const args = ['--redis', redis.url, '--prefix', 'changed', '-q'];
+    expect(
+      (
+        await run(
+          'dedup',
+          jsonl(
+            'changed-1.jsonl',
+            docs.map((d) => JSON.stringify(d)),
+          ),
+          ...args,
+        )
+      ).code,
+    ).toBe(0);
+    const changed = jsonl('changed-2.jsonl', [
+      JSON.stringify(docs[0]),
+      JSON.stringify({ id: docs[2]!.id, text: 'new' }),
+    ]);
+    const r = await run('dedup', changed, ...args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^neardup: .*changed-2\.jsonl:2: Redis .*: document "doc-1" is already in the index with a different signature .*; the documents indexed so far are kept\n$/,
+    );
   });
 
   it('shares one index between runs: a second dedup finds every document already indexed', async () => {

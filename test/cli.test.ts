@@ -118,6 +118,13 @@ describe('neardup compare', () => {
       /bin\.dat: looks binary \(NUL byte at offset 3\)/,
     ],
     [
+      'a NUL byte far into a large file (read as a stream, the offset counts across chunks)',
+      () => [seedA, file('late-nul.txt', new Uint8Array(300_000).fill(0x61).fill(0, 200_001, 200_002))],
+      /late-nul\.txt: looks binary \(NUL byte at offset 200001\)/,
+    ],
+    // An endless device: the first chunk's NUL stops the read (it used to read until memory ran out).
+    ['/dev/zero', () => ['/dev/zero', seedB], /\/dev\/zero: looks binary \(NUL byte at offset 0\)/],
+    [
       'invalid UTF-8',
       () => [seedA, file('latin1.txt', Uint8Array.of(0x63, 0x61, 0x66, 0xe9, 0x0a))],
       /latin1\.txt: not valid UTF-8 \(byte offset 3\)$/,

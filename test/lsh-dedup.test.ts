@@ -270,6 +270,31 @@ describe('dedup', () => {
     await expect(dedup(docs, { batchSize: 0 })).rejects.toThrow(NeardupError);
   });
 
+  it('pairs each exact copy with the first document of its signature only: n − 1 pairs, not n²/2', async () => {
+    const next = rng(77);
+    const words = randomWords(120, next);
+    const text = words.join(' ');
+    const edited = [...words.slice(0, 60), 'changed', ...words.slice(61)].join(' ');
+    const copies = Array.from({ length: 300 }, (_, i) => ({
+      id: `copy-${String(i).padStart(3, '0')}`,
+      text: i % 2 ? text.toUpperCase() : text.replaceAll(' ', '\n'), // other case, other spaces: same words
+    }));
+    const input = [{ id: 'base', text }, ...copies, { id: 'edit', text: edited }];
+    for (const batchSize of [1, 7, 1000]) {
+      const result = await dedup(input, { batchSize });
+      expect(result.clusters).toHaveLength(1);
+      expect(result.clusters[0]!.keys).toEqual(input.map((d) => d.id).sort());
+      const pairs = result.clusters[0]!.pairs;
+      // Every copy with base (score 1), and the edited text with base (not with its 300 copies).
+      expect(pairs).toHaveLength(301);
+      expect(pairs.filter((p) => p.a === 'base' && p.b.startsWith('copy-') && p.score === 1)).toHaveLength(
+        300,
+      );
+      expect(pairs.filter((p) => p.a === 'base' && p.b === 'edit')).toHaveLength(1);
+      expect(result.pairs).toBe(301);
+    }
+  });
+
   it('clusters identical texts and leaves empty ones alone', async () => {
     const result = await dedup([
       { id: 'e1', text: '' },

@@ -249,7 +249,7 @@ describe('MinHashLSH entries', () => {
 });
 
 describe('MinHashLSH parameters and storage', () => {
-  it('chooses bands and rows from the threshold, or takes them', () => {
+  it('chooses bands and rows from the threshold, or takes them', async () => {
     expect(new MinHashLSH({ threshold: 0.8 }).params).toMatchObject({ bands: 14, rows: 9, threshold: 0.8 });
     expect(new MinHashLSH({ numPerm: 256, bands: 32, rows: 8 }).params).toMatchObject({ bands: 32, rows: 8 });
     expect(() => new MinHashLSH({ numPerm: 128, bands: 20, rows: 8 })).toThrow(
@@ -260,6 +260,11 @@ describe('MinHashLSH parameters and storage', () => {
     expect(() => new MinHashLSH({ shingleSize: 0 })).toThrow(
       'shingleSize must be an integer in 1..65535, got 0',
     );
+    // Weights only choose bands and rows: given with both, they would be ignored.
+    const weights = { falsePositive: 0.5, falseNegative: 0.5 };
+    const message = 'weights only choose bands and rows, but both were given (bands 16, rows 8)';
+    expect(() => new MinHashLSH({ weights, bands: 16, rows: 8 })).toThrow(message);
+    await expect(MinHashLSH.open({ weights, bands: 16, rows: 8 })).rejects.toThrow(message);
   });
 
   it('stores its parameters in the storage; reopening finds them', async () => {

@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   MemoryStorage,
   MinHashLSH,
@@ -241,6 +241,24 @@ describe('index snapshot files (neardup/node)', () => {
     await lsh.remove('doc-3');
     await saveIndex(path, lsh);
     expect(await (await loadIndex(path)).size()).toBe(39);
+  });
+
+  it('flushes the snapshot to disk before renaming it into place', async () => {
+    // FileHandle is not exported: take its prototype from an open handle.
+    const probe = await open(join(dir, 'probe'), 'w');
+    const FileHandle = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+    await probe.close();
+    await rm(join(dir, 'probe'));
+    const synced: string[] = [];
+    const sync = vi.spyOn(FileHandle, 'sync').mockImplementation(async () => {
+      synced.push((await readdir(dir)).filter((name) => name.endsWith('.tmp')).join());
+    });
+    try {
+      await saveIndex(join(dir, 'synced.ndlx'), (await build({}, 3)).lsh);
+    } finally {
+      sync.mockRestore();
+    }
+    expect(synced).toEqual([expect.stringMatching(/^synced\.ndlx\..*\.tmp$/)]); // once, under its temporary name
   });
 
   it('names the file in every error', async () => {

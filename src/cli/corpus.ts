@@ -31,8 +31,8 @@ export const corpusFlagsUsage = `  --threshold J        Jaccard similarity that 
   --redis URL          keep the index in Redis (redis://host:port/db); needs the ioredis package
   --prefix P           name of the index in Redis: every key starts with "P:" (default: neardup)
   --batch N            documents per index write and lookup (default: 1000)
-  --skip-bad-lines     report bad JSONL lines and go on (default: stop at the first, after
-                       processing the documents before it)
+  --skip-bad-lines     report bad JSONL lines (and ids given twice) and go on (default: stop
+                       at the first, after processing the documents before it)
   -q, --quiet          no progress bar`;
 
 type Values = {
@@ -50,6 +50,30 @@ export function batchSize(values: Values): number {
   const n = wholeNumber('batch', values.batch) ?? 1000;
   if (n < 1) throw new CliError(`--batch must be a whole number ≥ 1, got "${values.batch}"`, 2);
   return n;
+}
+
+// The flag of each index parameter, to name it in a usage error.
+const FLAGS = { threshold: 'threshold', numPerm: 'perms', shingleSize: 'shingle', seed: 'seed' } as const;
+
+/**
+ * Checks the parameters the way the index will, so a value it refuses is a usage error naming
+ * the flag, before any file or server is touched. Explicit bands and rows skip the search for
+ * the best ones (seconds at large --perms); the index does that search later.
+ */
+async function checkParams(options: LSHOptions, values: Values): Promise<void> {
+  const { MinHashLSH } = await import('../index.js');
+  try {
+    new MinHashLSH({ ...options, bands: 1, rows: 1 });
+  } catch (error) {
+    const message = (error as Error).message.replace(/^neardup: /, '');
+    const name = (Object.keys(FLAGS) as (keyof typeof FLAGS)[]).find((n) => message.startsWith(`${n} `));
+    if (!name) throw error;
+    const flag = FLAGS[name];
+    throw new CliError(
+      `--${flag} ${message.slice(name.length + 1).replace(/, got .*$/, '')}, got "${values[flag]}"`,
+      2,
+    );
+  }
 }
 
 /** The index parameters the flags give (only those given). */
@@ -84,6 +108,11 @@ export async function libraryCall<T>(fn: () => Promise<T>, context = ''): Promis
   }
 }
 
+/** The message of a bad line that ended the input: where, why, what became of the documents before it. */
+export function badLineError(stopped: string, consequence: string): CliError {
+  return new CliError(`${stopped} (${consequence}; --skip-bad-lines skips such lines)`);
+}
+
 /** An open index and how to finish with it (save the snapshot, close the connection). */
 export interface OpenIndex {
   index: MinHashLSH;
@@ -92,39 +121,81 @@ export interface OpenIndex {
   close(): Promise<void>;
 }
 
-/**
- * Opens the index the flags name: Redis (`--redis`), a snapshot file (`file`, loaded if it
- * exists, else a new index saved there on close when `save`), or a new one in memory.
- */
-export async function openIndex(values: Values, file?: { path: string; save: boolean }): Promise<OpenIndex> {
-  const options = lshOptions(values);
+/** Which index a command opens, besides `--redis`: none gives a new one in memory. */
+export interface IndexTarget {
+  /** A snapshot file: loaded if it exists, else created (unless `readOnly`). */
+  file?: string;
+  /** Only read an index that exists (query): never create one, never save. */
+  readOnly?: boolean;
+}
+
+/** The RedisStorage class; ioredis, which it loads on connecting, is checked for now. */
+async function loadRedisStorage(): Promise<typeof import('../redis.js').RedisStorage> {
+  try {
+    await import('ioredis');
+  } catch (error) {
+    // An optional peer dependency: missing unless the user installed it.
+    const code =
+      (error as NodeJS.ErrnoException).code ?? ((error as Error).cause as NodeJS.ErrnoException)?.code;
+    const why = code === 'ERR_MODULE_NOT_FOUND' ? '' : ` (loading it failed: ${firstLine(error)})`;
+    throw new CliError(`--redis needs the ioredis package: npm install ioredis${why}`);
+  }
+  return (await import('../redis.js')).RedisStorage;
+}
+
+const firstLine = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+
+/** Opens the index in Redis under `--prefix`; a read-only open fails when there is none. */
+async function openRedis(
+  url: string,
+  values: Values,
+  options: LSHOptions,
+  readOnly: boolean,
+): Promise<OpenIndex> {
   const { MinHashLSH } = await import('../index.js');
-  if (values.redis !== undefined) {
-    if (file) throw new CliError('give either --redis or an index file, not both', 2);
-    const prefix = values.prefix ?? 'neardup';
-    const where = `Redis ${values.redis} (prefix "${prefix}")`;
-    let RedisStorage: typeof import('../redis.js').RedisStorage;
-    try {
-      ({ RedisStorage } = await import('../redis.js'));
-    } catch {
-      throw new CliError('--redis needs the ioredis package: npm install ioredis');
-    }
-    // Fail fast when Redis goes away: the error names it, and re-running resumes.
-    const storage = new RedisStorage({
-      url: values.redis,
-      prefix,
-      redis: { maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 5000, lazyConnect: false },
-    });
-    const index = await libraryCall(() => MinHashLSH.open({ ...options, storage }), `${where}: `).catch(
-      async (error) => {
-        await storage.close().catch(() => {});
-        throw error;
-      },
-    );
+  const RedisStorage = await loadRedisStorage();
+  const prefix = values.prefix ?? 'neardup';
+  const where = `Redis ${url} (prefix "${prefix}")`;
+  // Fail fast when Redis goes away: the error names it, and re-running resumes.
+  const storage = new RedisStorage({
+    url,
+    prefix,
+    redis: { maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 5000, lazyConnect: false },
+  });
+  try {
+    const index = await libraryCall(async () => {
+      // MinHashLSH.open would create an empty index under a mistyped prefix.
+      if (readOnly && !(await storage.readParams()))
+        throw new CliError(
+          `${where}: no index there (build one with "neardup index --redis URL --prefix P")`,
+        );
+      return MinHashLSH.open({ ...options, storage });
+    }, `${where}: `);
     return { index, where, close: () => storage.close() };
+  } catch (error) {
+    await storage.close().catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Opens the index the flags name: Redis (`--redis`), a snapshot file (`target.file`: loaded if
+ * it exists, else a new index saved there on close), or a new one in memory. A read-only target
+ * must exist and is never written.
+ */
+export async function openIndex(values: Values, target: IndexTarget = {}): Promise<OpenIndex> {
+  const options = lshOptions(values);
+  await checkParams(options, values);
+  const { MinHashLSH } = await import('../index.js');
+  const readOnly = target.readOnly ?? false;
+  if (values.redis !== undefined) {
+    if (target.file !== undefined) throw new CliError('give either --redis or an index file, not both', 2);
+    return openRedis(values.redis, values, options, readOnly);
   }
   if (values.prefix !== undefined)
     throw new CliError('--prefix names an index in Redis: give --redis too', 2);
+  const file = target.file === undefined ? undefined : { path: target.file, save: !readOnly };
   if (file && existsSync(file.path)) {
     const { loadIndex, saveIndex } = await import('../node.js');
     const index = await libraryCall(() => loadIndex(file.path, options));
@@ -135,8 +206,11 @@ export async function openIndex(values: Values, file?: { path: string; save: boo
     };
   }
   if (file && !file.save) throw new CliError(`${file.path}: no such index file`);
-  const index = new MinHashLSH(options);
-  await libraryCall(() => index.ready());
+  const index = await libraryCall(async () => {
+    const created = new MinHashLSH(options);
+    await created.ready();
+    return created;
+  });
   if (!file) return { index, where: 'memory', close: async () => {} };
   const { saveIndex } = await import('../node.js');
   return { index, where: file.path, close: async () => void (await saveIndex(file.path, index)) };
@@ -148,20 +222,22 @@ export interface Progress {
   stop(): void;
 }
 
-/** Progress on `stream` (process.stderr), with documents per second. */
+/** Progress on `stream` (process.stderr), with documents per second and, for dedup, pairs found. */
 export function startProgress(
   stream: NodeJS.WritableStream | undefined,
   total: number | undefined,
   quiet: boolean,
+  showPairs = false,
 ): Progress {
   if (!stream || quiet) return { update() {}, stop() {} };
   const started = Date.now();
+  const pairs = showPairs ? ' | {pairs} pairs' : '';
   const bar = new SingleBar({
     stream: stream as NodeJS.WritableStream & { isTTY?: boolean },
     format:
       total === undefined
-        ? '{value} documents | {speed} docs/s | {pairs} pairs'
-        : '[{bar}] {value}/{total} documents | {speed} docs/s | {pairs} pairs | eta {eta_formatted}',
+        ? `{value} documents | {speed} docs/s${pairs}`
+        : `[{bar}] {value}/{total} documents | {speed} docs/s${pairs} | eta {eta_formatted}`,
     noTTYOutput: true,
     notTTYSchedule: 5000,
     hideCursor: true,
@@ -203,3 +279,27 @@ export function openDocuments(paths: string[], values: Values, io: Output): Prom
     warn: (message) => io.stderr(`neardup: ${message}\n`),
   });
 }
+
+/** A Ctrl-C (SIGINT) or SIGTERM a command noticed, to stop at a safe point. */
+export interface Interrupt {
+  /** The signal received so far, if any. */
+  readonly signal: 'SIGINT' | 'SIGTERM' | undefined;
+  /** Stops listening: the next signal ends the process as usual. */
+  stop(): void;
+}
+
+/** Listens for SIGINT and SIGTERM through `io.onInterrupt` (none in tests: never interrupted). */
+export function listenForInterrupt(io: Output): Interrupt {
+  const state: { signal: 'SIGINT' | 'SIGTERM' | undefined; stop: () => void } = {
+    signal: undefined,
+    stop: () => {},
+  };
+  state.stop =
+    io.onInterrupt?.((signal) => {
+      state.signal = signal;
+    }) ?? (() => {});
+  return state;
+}
+
+/** The exit code of a process ended by `signal`, as shells report it (128 + its number). */
+export const signalExitCode = (signal: 'SIGINT' | 'SIGTERM'): number => (signal === 'SIGINT' ? 130 : 143);

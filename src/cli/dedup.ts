@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { dedup } from '../index.js';
 import {
+  badLineError,
   batchSize,
   corpusFlagsUsage,
   libraryCall,
@@ -11,7 +12,8 @@ import {
   parseCorpusArgs,
   startProgress,
 } from './corpus.js';
-import { CliError } from './errors.js';
+import type { DocumentInput } from './documents.js';
+import { CliError, InputError } from './errors.js';
 import type { Output } from './main.js';
 
 export const dedupUsage = `Usage: neardup dedup PATH... [options]
@@ -41,7 +43,7 @@ export async function runDedup(args: string[], io: Output): Promise<string> {
     workers === 0
       ? undefined
       : (await import('../node.js')).workerSigner(workers === 'auto' ? {} : { workers });
-  const progress = startProgress(io.progress, input.total, values.quiet ?? false);
+  const progress = startProgress(io.progress, input.total, values.quiet ?? false, true);
   let result: Awaited<ReturnType<typeof dedup>>;
   try {
     result = await libraryCall(
@@ -59,17 +61,25 @@ export async function runDedup(args: string[], io: Output): Promise<string> {
     progress.stop();
     await signer?.close();
     await opened.close().catch(() => {});
-    if (opened.where !== 'memory' && error instanceof CliError)
-      throw new CliError(
-        `${error.message}; the documents indexed so far are kept: run the same command again to resume`,
-      );
-    throw error;
+    const located = error instanceof CliError ? locate(error, input) : error;
+    if (opened.where === 'memory' || !(located instanceof CliError)) throw located;
+    const kept = `${located.message}; the documents indexed so far are kept`;
+    // A conflict in the input fails again until it is fixed; a lost connection resumes.
+    if (located instanceof InputError) throw new InputError(kept);
+    throw new CliError(`${kept}: run the same command again to resume`);
   }
   progress.stop();
   await signer?.close();
   await opened.close();
   const stopped = input.stoppedBy();
-  if (stopped) throw stopped;
+  if (stopped)
+    throw badLineError(
+      stopped,
+      opened.where === 'memory'
+        ? 'no clusters were written'
+        : `no clusters were written; the documents before it are kept in ${opened.where}, ` +
+            'so after fixing the line running the same command again resumes',
+    );
   const lines = result.clusters.map((c) => `${JSON.stringify({ keys: c.keys, pairs: c.pairs })}\n`).join('');
   if (!values.quiet)
     io.stderr(
@@ -83,6 +93,18 @@ export async function runDedup(args: string[], io: Output): Promise<string> {
     throw new CliError(`${values.out}: cannot write (${(error as Error).message})`);
   }
   return '';
+}
+
+/** A library error about one document ("document \"id\" …"), with where it was read in front. */
+function locate(error: CliError, input: DocumentInput): CliError {
+  const quoted = /document (?:id )?("(?:[^"\\]|\\.)*")/.exec(error.message)?.[1];
+  let where: string | undefined;
+  try {
+    where = quoted === undefined ? undefined : input.locate(JSON.parse(quoted) as string);
+  } catch {
+    // not the JSON string of an id: leave the message as it is
+  }
+  return where === undefined ? error : new InputError(`${where}: ${error.message}`);
 }
 
 /** The `--workers` count: a whole number (0: no worker threads) or "auto" (one per core). */

@@ -7,3 +7,10 @@ export class CliError extends Error {
     super(message);
   }
 }
+
+/**
+ * A {@link CliError} about a document of the input (an unreadable file, a conflict with what the
+ * index holds): unlike a lost connection, running the same command again fails the same way until
+ * the input changes.
+ */
+export class InputError extends CliError {}

@@ -22,6 +22,12 @@ export interface Output {
   stderr: (text: string) => void;
   /** The stream for progress bars (process.stderr); none in tests, so no bar. */
   progress?: NodeJS.WritableStream;
+  /**
+   * Calls `handler` on the first SIGINT or SIGTERM instead of ending the process, until the
+   * returned function is called, so a command can save its work first. The bin entry passes
+   * one; a second signal ends the process as usual.
+   */
+  onInterrupt?: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
 }
 
 // Subcommands load lazily: `neardup --version` does not pay for the library.

@@ -1,6 +1,7 @@
 // Reading an input file as text, with one clear error per way it can fail.
 
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { CliError } from './errors.js';
 
 /** Offset of the first byte that breaks UTF-8 (RFC 3629: no overlongs, surrogates or > U+10FFFF), or -1. */
@@ -29,27 +30,39 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
   return -1;
 }
 
+// V8's longest string is 2^29 − 24 UTF-16 units; a file of more bytes may not decode into one.
+const MAX_BYTES = 2 ** 29 - 24;
+
 /**
  * Reads a UTF-8 text file. A byte-order mark is kept (as U+FEFF), so offsets match what
- * `readFileSync(path, 'utf8')` gives other tools.
+ * `readFileSync(path, 'utf8')` gives other tools. The file is read as a stream that stops at the
+ * first NUL byte, so a device such as /dev/zero or a huge binary fails at once, while pipes
+ * (`<(command)`) work.
  *
- * @throws {@link CliError} naming the file: missing, a directory, unreadable, binary (NUL bytes)
- * or not valid UTF-8.
+ * @throws {@link CliError} naming the file: missing, a directory, unreadable, binary (NUL bytes),
+ * too large for one string, or not valid UTF-8.
  */
 export async function readTextFile(path: string): Promise<string> {
-  let bytes: Uint8Array;
+  const chunks: Buffer[] = [];
+  let length = 0;
   try {
     if ((await stat(path)).isDirectory()) throw new CliError(`${path}: is a directory, expected a text file`);
-    bytes = await readFile(path);
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      const nul = chunk.indexOf(0);
+      if (nul !== -1)
+        throw new CliError(`${path}: looks binary (NUL byte at offset ${length + nul}), expected UTF-8 text`);
+      length += chunk.length;
+      if (length > MAX_BYTES)
+        throw new CliError(`${path}: too large (over ${MAX_BYTES} bytes), more than one string can hold`);
+      chunks.push(chunk);
+    }
   } catch (error) {
     if (error instanceof CliError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(error);
     throw new CliError(`${path}: ${why}`);
   }
-  const nul = bytes.indexOf(0);
-  if (nul !== -1)
-    throw new CliError(`${path}: looks binary (NUL byte at offset ${nul}), expected UTF-8 text`);
+  const bytes = Buffer.concat(chunks, length);
   const bad = invalidUtf8Offset(bytes);
   if (bad !== -1) throw new CliError(`${path}: not valid UTF-8 (byte offset ${bad})`);
   return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);

@@ -7,16 +7,34 @@
 // same pairs: a document stored by the crashed run that comes later in the input is recognised
 // when it arrives, and the pair found early through it is dropped as a repeat.
 //
+// A document whose signature equals an earlier one's (boilerplate, a page crawled twice) is paired
+// with that first document only and not looked up: it would match exactly what the first matched.
+// Without this, a group of n identical documents costs n²/2 lookups, pairs and output lines.
+//
 // With a `sign` hook (e.g. worker threads, neardup/node's workerSigner), batch k+1 is signed
 // while batch k is inserted and queried: one batch in flight, processed in input order, so the
 // pairs and clusters are those of inline signing.
 
 import { NeardupError } from '../errors.js';
-import type { Signature } from '../minhash.js';
+import { hashRange } from '../hash.js';
+import { isEmptySignature, type Signature } from '../minhash.js';
 import { type SignatureOptions, signature } from '../signature.js';
 import { checkKey, type LSHOptions, MinHashLSH } from './minhash-lsh.js';
 
-/** A document for {@link dedup}. */
+/**
+ * A document for {@link dedup}.
+ *
+ * @example
+ * ```ts
+ * import { readdirSync, readFileSync } from 'node:fs';
+ *
+ * const folder: DedupDocument[] = readdirSync('articles').map((name) => ({
+ *   id: name,
+ *   text: readFileSync(`articles/${name}`, 'utf8'),
+ * }));
+ * const { clusters } = await dedup(folder);
+ * ```
+ */
 export interface DedupDocument {
   /** The document's id: a non-empty string, unique in the input; it becomes its key in the index. */
   readonly id: string;
@@ -24,7 +42,16 @@ export interface DedupDocument {
   readonly text: string;
 }
 
-/** Progress of {@link dedup}, passed to {@link DedupOptions.onProgress}. */
+/**
+ * Progress of {@link dedup}, passed to {@link DedupOptions.onProgress}.
+ *
+ * @example
+ * ```ts
+ * const onProgress = (p: DedupProgress) =>
+ *   console.error(`${p.documents} read, ${p.indexed} new, ${p.pairs} pairs of ${p.candidates} candidates`);
+ * await dedup(docs, { onProgress, progressEvery: 10_000 });
+ * ```
+ */
 export interface DedupProgress {
   /** Documents read and processed so far. */
   readonly documents: number;
@@ -53,7 +80,15 @@ export type DedupSigner = (
   options: Required<SignatureOptions>,
 ) => Promise<readonly Signature[]> | readonly Signature[];
 
-/** Options of {@link dedup}: those of {@link MinHashLSH} plus batching, progress and an index to reuse. */
+/**
+ * Options of {@link dedup}: those of {@link MinHashLSH} plus batching, progress and an index to reuse.
+ *
+ * @example
+ * ```ts
+ * const options: DedupOptions = { threshold: 0.9, batchSize: 5000, progressEvery: 50_000 };
+ * const { clusters } = await dedup(docs, { ...options, onProgress: (p) => console.error(p.documents) });
+ * ```
+ */
 export interface DedupOptions extends LSHOptions {
   /**
    * The index to insert into and query, e.g. one on Redis so the work survives a crash and
@@ -68,6 +103,7 @@ export interface DedupOptions extends LSHOptions {
   /**
    * Called with the progress every `progressEvery` documents (at the end of the batch that
    * reaches them) and once at the end (unless that batch's report was already the final state).
+   * @default undefined: no progress reports
    */
   onProgress?: (progress: DedupProgress) => void | Promise<void>;
   /** Documents between two progress reports. @default 1000 */
@@ -82,7 +118,16 @@ export interface DedupOptions extends LSHOptions {
   sign?: DedupSigner;
 }
 
-/** A verified near-duplicate pair: `a < b` (string order), and their estimated Jaccard similarity. */
+/**
+ * A verified near-duplicate pair: `a < b` (string order), and their estimated Jaccard similarity.
+ *
+ * @example
+ * ```ts
+ * const { clusters } = await dedup(docs);
+ * const pairs: ScoredPair[] = clusters.flatMap((c) => c.pairs);
+ * for (const { a, b, score } of pairs) console.log(`${a} ~ ${b} (${score.toFixed(2)})`);
+ * ```
+ */
 export interface ScoredPair {
   /** The smaller id. */
   readonly a: string;
@@ -92,15 +137,35 @@ export interface ScoredPair {
   readonly score: number;
 }
 
-/** A cluster of near-duplicates: documents connected by verified pairs. */
+/**
+ * A cluster of near-duplicates: documents connected by verified pairs.
+ *
+ * @example
+ * ```ts
+ * const summary = (c: DedupCluster) => `${c.keys.length} versions, ${c.pairs.length} pairs: ${c.keys.join(', ')}`;
+ * for (const c of (await dedup(docs)).clusters) console.log(summary(c));
+ * ```
+ */
 export interface DedupCluster {
   /** The ids in the cluster (at least two), sorted. */
   readonly keys: readonly string[];
-  /** The verified pairs that connect them, sorted by `a` then `b`. */
+  /**
+   * The verified pairs that connect them, sorted by `a` then `b`. A document whose signature is
+   * identical to an earlier document's is paired with that first document only (score 1), so a
+   * group of n exact copies gives n − 1 pairs, not n(n − 1)/2.
+   */
   readonly pairs: readonly ScoredPair[];
 }
 
-/** What {@link dedup} found. */
+/**
+ * What {@link dedup} found.
+ *
+ * @example
+ * ```ts
+ * const result: DedupResult = await dedup(docs);
+ * console.log(`${result.documents} documents, ${result.pairs} pairs in ${result.clusters.length} clusters`);
+ * ```
+ */
 export interface DedupResult {
   /** Clusters of at least two documents, sorted by their first id. */
   readonly clusters: DedupCluster[];
@@ -129,6 +194,12 @@ function sameValues(a: Uint32Array, b: Uint32Array): boolean {
 }
 
 const compareStrings = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+
+/** A 53-bit fingerprint of a signature's values: equal signatures, equal fingerprints. */
+function fingerprint(sig: Signature): number {
+  const v = sig.values;
+  return (hashRange(v, 0, v.length, 1) >>> 0) * 0x200000 + (hashRange(v, 0, v.length, 2) >>> 11);
+}
 
 /** Clusters (connected components of the pairs) by union-find, sorted deterministically. */
 function cluster(pairs: ScoredPair[]): DedupCluster[] {
@@ -190,10 +261,14 @@ function cluster(pairs: ScoredPair[]): DedupCluster[] {
  * its id but with another text is an error.
  *
  * @throws {@link NeardupError} on a document without a non-empty string id or a string text, an
- * id repeated in the input (naming both positions), an id already indexed with another text, or
- * options that disagree with the given index.
+ * id repeated in the input (naming both positions), an id already indexed with another text,
+ * options that disagree with the given index (or both `index` and `storage` given), `batchSize`
+ * or `progressEvery` not an integer ≥ 1, invalid index options (as {@link MinHashLSH.open}), or
+ * a `sign` hook that returns the wrong number of signatures.
  * @example
  * ```ts
+ * import { workerSigner } from 'neardup/node';
+ *
  * const { clusters } = await dedup(
  *   docs, // an array or an async iterable of { id, text }
  *   { threshold: 0.8, onProgress: (p) => console.error(`${p.documents} documents, ${p.pairs} pairs`) },
@@ -201,7 +276,6 @@ function cluster(pairs: ScoredPair[]): DedupCluster[] {
  * for (const c of clusters) console.log(c.keys.join(' ~ '));
  *
  * // Signing on every core (Node):
- * import { workerSigner } from 'neardup/node';
  * const signer = workerSigner();
  * try {
  *   console.log((await dedup(docs, { sign: signer.sign })).clusters.length);
@@ -232,6 +306,10 @@ export async function dedup(
   const sigOptions = { numPerm, seed, shingleSize };
 
   const ordinal = new Map<string, number>(); // every input id → its position
+  // The first document of each distinct signature, by fingerprint (not the signature: memory
+  // holds ids, not signatures); and each later document with the very same signature → that one.
+  const firstWith = new Map<number, string>();
+  const copyOf = new Map<string, string>();
   const pairs: ScoredPair[] = [];
   const outside: { pair: ScoredPair; other: string }[] = []; // pairs with a key not (yet) seen in the input
   let documents = 0;
@@ -248,6 +326,30 @@ export async function dedup(
 
   const orient = (x: string, y: string, score: number): ScoredPair =>
     x < y ? { a: x, b: y, score } : { a: y, b: x, score };
+
+  // The documents of a batch to look up: all but exact copies of an earlier signature, which are
+  // paired with its first document instead (a fingerprint match, confirmed against the index).
+  const lookupsOf = async (docsNow: DedupDocument[], sigs: readonly Signature[]) => {
+    const hits: { i: number; first: string }[] = [];
+    sigs.forEach((sig, i) => {
+      if (isEmptySignature(sig)) return; // no words: a near-duplicate of nothing, looked up to no effect
+      const fp = fingerprint(sig);
+      const first = firstWith.get(fp);
+      if (first === undefined) firstWith.set(fp, docsNow[i]!.id);
+      else hits.push({ i, first });
+    });
+    const copies = new Set<number>();
+    if (hits.length > 0) {
+      const stored = await index.getSignatures(hits.map((h) => h.first));
+      hits.forEach(({ i, first }, k) => {
+        if (!sameValues(stored[k]?.values ?? new Uint32Array(0), sigs[i]!.values)) return; // fingerprints collided
+        copies.add(i);
+        copyOf.set(docsNow[i]!.id, first);
+        pairs.push(orient(first, docsNow[i]!.id, 1));
+      });
+    }
+    return docsNow.map((_, i) => i).filter((i) => !copies.has(i));
+  };
 
   const processBatch = async (docsNow: DedupDocument[], sigs: readonly Signature[]) => {
     if (sigs.length !== docsNow.length)
@@ -272,13 +374,18 @@ export async function dedup(
           );
       });
     }
-    const matches = await index.queryMany(sigs, { minScore: threshold });
-    for (let i = 0; i < docsNow.length; i++) {
-      const id = docsNow[i]!.id;
+    const lookups = await lookupsOf(docsNow, sigs);
+    const matches = await index.queryMany(
+      lookups.map((i) => sigs[i]!),
+      { minScore: threshold },
+    );
+    for (let m = 0; m < lookups.length; m++) {
+      const id = docsNow[lookups[m]!]!.id;
       const mine = ordinal.get(id)!;
-      for (const { key, score } of matches[i]!) {
+      for (const { key, score } of matches[m]!) {
         if (key === id) continue;
         candidates++;
+        if (copyOf.has(key)) continue; // its first document is a match too, with the same score
         const theirs = ordinal.get(key);
         if (theirs === undefined) outside.push({ pair: orient(id, key, score), other: key });
         else if (theirs < mine) pairs.push(orient(id, key, score));

@@ -16,7 +16,15 @@ import { BAND_HASH_SCHEME, isEmptyValues, SIGNATURE_HASH_SCHEME, writeBandKeys }
 import { DEFAULT_THRESHOLD, type LSHWeights, resolveBandsRows } from './params.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 
-/** Options of {@link MinHashLSH}. Every field is optional. */
+/**
+ * Options of {@link MinHashLSH}. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * const options: LSHOptions = { threshold: 0.7, numPerm: 256, storage: new MemoryStorage() };
+ * const lsh = new MinHashLSH(options); // 32 bands × 8 rows; sign with signature(text, { numPerm: 256 })
+ * ```
+ */
 export interface LSHOptions {
   /**
    * Jaccard threshold in (0, 1]: the index is tuned to find pairs at or above it, and
@@ -34,15 +42,29 @@ export interface LSHOptions {
    * ({@link optimalBandsRows}). @default {@link DEFAULT_WEIGHTS}: 0.1 and 0.9, favouring recall
    */
   weights?: LSHWeights;
-  /** Number of bands; with `rows`, overrides the automatic choice. */
+  /**
+   * Number of bands; with `rows`, overrides the automatic choice.
+   * @default chosen with `rows` by {@link optimalBandsRows} for the threshold, numPerm and weights
+   */
   bands?: number;
-  /** Rows per band; with `bands`, overrides the automatic choice. */
+  /**
+   * Rows per band; with `bands`, overrides the automatic choice.
+   * @default chosen with `bands` by {@link optimalBandsRows} for the threshold, numPerm and weights
+   */
   rows?: number;
   /** Where entries and buckets live. @default a new {@link MemoryStorage} */
   storage?: LSHStorage;
 }
 
-/** What {@link MinHashLSH.insert} and {@link MinHashLSH.insertMany} do with a key already in the index. */
+/**
+ * What {@link MinHashLSH.insert} and {@link MinHashLSH.insertMany} do with a key already in the index.
+ *
+ * @example
+ * ```ts
+ * const update: InsertOptions = { ifExists: 'replace' };
+ * await lsh.insert('doc-1', signature(text), update); // stored, whether or not doc-1 was there
+ * ```
+ */
 export interface InsertOptions {
   /**
    * `"error"`: throw a {@link NeardupError} naming the key, and insert nothing of the batch;
@@ -53,7 +75,15 @@ export interface InsertOptions {
   ifExists?: 'error' | 'replace' | 'skip';
 }
 
-/** One entry for {@link MinHashLSH.insertMany}. */
+/**
+ * One entry for {@link MinHashLSH.insertMany}.
+ *
+ * @example
+ * ```ts
+ * const entries: InsertEntry[] = docs.map((d) => ({ key: d.id, signature: signature(d.text) }));
+ * await lsh.insertMany(entries);
+ * ```
+ */
 export interface InsertEntry {
   /** The entry's key: a non-empty string, unique in the index. */
   readonly key: string;
@@ -61,7 +91,16 @@ export interface InsertEntry {
   readonly signature: Signature;
 }
 
-/** What {@link MinHashLSH.insertMany} did. */
+/**
+ * What {@link MinHashLSH.insertMany} did.
+ *
+ * @example
+ * ```ts
+ * const entries = docs.map((d) => ({ key: d.id, signature: signature(d.text) }));
+ * const result: InsertResult = await lsh.insertMany(entries, { ifExists: 'skip' });
+ * console.log(`${result.inserted} new; ${result.existing.length} already there, kept as stored`);
+ * ```
+ */
 export interface InsertResult {
   /** Entries whose key was new. */
   readonly inserted: number;
@@ -69,7 +108,15 @@ export interface InsertResult {
   readonly existing: readonly string[];
 }
 
-/** Options of {@link MinHashLSH.query} and {@link MinHashLSH.queryMany}. */
+/**
+ * Options of {@link MinHashLSH.query} and {@link MinHashLSH.queryMany}.
+ *
+ * @example
+ * ```ts
+ * const options: QueryOptions = { limit: 3, minScore: 0.5 }; // the 3 best candidates at J ≥ 0.5
+ * const matches = await lsh.query(sig, options);
+ * ```
+ */
 export interface QueryOptions {
   /** At most this many matches, the best first. @default Infinity */
   limit?: number;
@@ -80,7 +127,15 @@ export interface QueryOptions {
   minScore?: number;
 }
 
-/** A query result: a stored key and the estimated Jaccard similarity of its signature. */
+/**
+ * A query result: a stored key and the estimated Jaccard similarity of its signature.
+ *
+ * @example
+ * ```ts
+ * const [best]: QueryMatch[] = await lsh.query(sig, { limit: 1 });
+ * if (best) console.log(`${best.key}: Jaccard ≈ ${best.score}`);
+ * ```
+ */
 export interface QueryMatch {
   /** The stored entry's key. */
   readonly key: string;
@@ -88,7 +143,16 @@ export interface QueryMatch {
   readonly score: number;
 }
 
-/** Options of {@link MinHashLSH.pairs}. */
+/**
+ * Options of {@link MinHashLSH.pairs}.
+ *
+ * @example
+ * ```ts
+ * const byId = new Map(docs.map((d) => [d.id, d.text]));
+ * const options: PairsOptions = { minScore: 0.85, text: (key) => byId.get(key) }; // exact re-check
+ * for await (const { a, b, exact } of lsh.pairs(options)) console.log(a, b, exact);
+ * ```
+ */
 export interface PairsOptions {
   /** Least estimated Jaccard of a pair. @default the index's threshold */
   minScore?: number;
@@ -96,9 +160,13 @@ export interface PairsOptions {
    * The text of a key, to re-check each pair by exact shingle Jaccard (tokenised and shingled
    * like {@link signature}, with the index's shingle size): pairs below `minScore` are dropped
    * and the others carry {@link LSHPair.exact}. Return `undefined` to keep a pair unchecked.
+   * @default undefined: pairs are not re-checked (unless `shingles` is given)
    */
   text?: (key: string) => string | undefined | Promise<string | undefined>;
-  /** Like `text`, but the key's shingle hashes (e.g. {@link shingle}`(…).hashes`) directly. */
+  /**
+   * Like `text`, but the key's shingle hashes (e.g. {@link shingle}`(…).hashes`) directly.
+   * @default undefined: pairs are not re-checked (unless `text` is given)
+   */
   shingles?: (
     key: string,
   ) => Uint32Array | Shingles | undefined | Promise<Uint32Array | Shingles | undefined>;
@@ -108,7 +176,16 @@ export interface PairsOptions {
   cacheSize?: number;
 }
 
-/** A pair of stored keys found by {@link MinHashLSH.pairs}, with `a < b` (string order). */
+/**
+ * A pair of stored keys found by {@link MinHashLSH.pairs}, with `a < b` (string order).
+ *
+ * @example
+ * ```ts
+ * const pairs: LSHPair[] = [];
+ * for await (const pair of lsh.pairs()) pairs.push(pair);
+ * pairs.sort((x, y) => y.score - x.score); // most similar first
+ * ```
+ */
 export interface LSHPair {
   /** The smaller key. */
   readonly a: string;
@@ -120,19 +197,27 @@ export interface LSHPair {
   readonly exact?: number;
 }
 
-/** Options of {@link MinHashLSH.fromBytes}: the parameters expected of the snapshot, and where to load it. */
+/**
+ * Options of {@link MinHashLSH.fromBytes}: the parameters expected of the snapshot, and where to load it.
+ *
+ * @example
+ * ```ts
+ * const options: FromBytesOptions = { numPerm: 128, shingleSize: 5, storage: new MemoryStorage() };
+ * const copy = await MinHashLSH.fromBytes(await lsh.toBytes(), options); // throws if lsh has others
+ * ```
+ */
 export interface FromBytesOptions {
-  /** Expected threshold; a snapshot made with another is refused. */
+  /** Expected threshold; a snapshot made with another is refused. @default undefined: the snapshot's */
   threshold?: number;
-  /** Expected numPerm; a snapshot made with another is refused. */
+  /** Expected numPerm; a snapshot made with another is refused. @default undefined: the snapshot's */
   numPerm?: number;
-  /** Expected seed; a snapshot made with another is refused. */
+  /** Expected seed; a snapshot made with another is refused. @default undefined: the snapshot's */
   seed?: number;
-  /** Expected shingle size; a snapshot made with another is refused. */
+  /** Expected shingle size; a snapshot made with another is refused. @default undefined: the snapshot's */
   shingleSize?: number;
-  /** Expected bands; a snapshot made with another is refused. */
+  /** Expected bands; a snapshot made with another is refused. @default undefined: the snapshot's */
   bands?: number;
-  /** Expected rows; a snapshot made with another is refused. */
+  /** Expected rows; a snapshot made with another is refused. @default undefined: the snapshot's */
   rows?: number;
   /** Where to load the entries. @default a new {@link MemoryStorage} */
   storage?: LSHStorage;
@@ -140,7 +225,17 @@ export interface FromBytesOptions {
 
 const COMPARED = ['threshold', 'numPerm', 'seed', 'shingleSize', 'bands', 'rows'] as const;
 
+/** Weights only steer the automatic choice of bands and rows: with both given, they would do nothing. */
+function checkWeightsUsed(options: LSHOptions): void {
+  if (options.weights !== undefined && options.bands !== undefined && options.rows !== undefined)
+    throw new NeardupError(
+      `weights only choose bands and rows, but both were given (bands ${options.bands}, rows ${options.rows}): ` +
+        'give either weights or bands and rows',
+    );
+}
+
 function paramsOf(options: LSHOptions): IndexParams {
+  checkWeightsUsed(options);
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const numPerm = options.numPerm ?? DEFAULT_NUM_PERM;
   const seed = options.seed ?? DEFAULT_SEED;
@@ -245,7 +340,7 @@ export function checkKey(key: unknown, where: string): asserts key is string {
  * ```ts
  * const lsh = new MinHashLSH({ threshold: 0.8 }); // 14 bands × 9 rows of 128 permutations
  * await lsh.insertMany(docs.map((d) => ({ key: d.id, signature: signature(d.text) })));
- * const matches = await lsh.query(signature(newText), { limit: 10 });
+ * const matches = await lsh.query(signature(text), { limit: 10 });
  * // => [{ key: 'doc-17', score: 0.91 }, …], best first, all ≥ 0.8
  * for await (const { a, b, score } of lsh.pairs()) console.log(a, b, score);
  * ```
@@ -262,7 +357,8 @@ export class MinHashLSH {
    * which first stores the parameters in the storage, or checks them against those it holds.
    *
    * @throws {@link NeardupError} on an invalid threshold, numPerm, seed, shingle size, weights,
-   * or bands/rows (with the numbers: "bands × rows = 20 × 8 = 160 must be ≤ numPerm 128 …").
+   * or bands/rows (with the numbers: "bands × rows = 20 × 8 = 160 must be ≤ numPerm 128 …"), or
+   * weights given with both bands and rows (they would choose nothing).
    */
   constructor(options: LSHOptions = {}) {
     this.params = Object.freeze(paramsOf(options));
@@ -275,7 +371,8 @@ export class MinHashLSH {
    * not at the first operation.
    *
    * @throws {@link NeardupError} listing each option that differs from the stored parameters,
-   * or if the stored index uses another hash scheme.
+   * or if the stored index uses another hash scheme; on an empty storage, for the options the
+   * constructor rejects; always, for weights given with both bands and rows.
    * @example
    * ```ts
    * const lsh = await MinHashLSH.open({ storage }); // whatever parameters the storage holds
@@ -283,6 +380,7 @@ export class MinHashLSH {
    * ```
    */
   static async open(options: LSHOptions = {}): Promise<MinHashLSH> {
+    checkWeightsUsed(options);
     const storage = options.storage ?? new MemoryStorage();
     const stored = await storage.readParams();
     if (!stored) {
@@ -376,8 +474,8 @@ export class MinHashLSH {
    * otherwise), is not a non-empty string, or the signature's parameters differ from the index's.
    * @example
    * ```ts
-   * await lsh.insert('doc-1', signature(text));
-   * await lsh.insert('doc-1', signature(editedText), { ifExists: 'replace' });
+   * await lsh.insert('doc-1', signature(a));
+   * await lsh.insert('doc-1', signature(b), { ifExists: 'replace' }); // doc-1 now holds b's signature
    * ```
    */
   async insert(key: string, sig: Signature, options: InsertOptions = {}): Promise<boolean> {
@@ -391,7 +489,8 @@ export class MinHashLSH {
    * before anything is written. With `ifExists: "error"` (the default), a key already in the
    * index throws too, and nothing of the batch is written.
    *
-   * @throws {@link NeardupError} naming the offending key.
+   * @throws {@link NeardupError} naming the offending key; also for an `ifExists` other than
+   * `"error"`, `"replace"` or `"skip"`, or a storage holding an index with other parameters.
    * @example
    * ```ts
    * const { inserted, existing } = await lsh.insertMany(
@@ -470,7 +569,8 @@ export class MinHashLSH {
    * with `sig`, ranked by estimated Jaccard (ties by key), with their scores. A signature of an
    * empty text matches nothing.
    *
-   * @throws {@link NeardupError} if the signature's parameters differ from the index's.
+   * @throws {@link NeardupError} if the signature's parameters differ from the index's, `minScore`
+   * is not a number in [0, 1], or `limit` is not an integer ≥ 0.
    * @example
    * ```ts
    * const [best] = await lsh.query(signature(text), { limit: 1 }); // { key, score } or undefined
@@ -484,6 +584,8 @@ export class MinHashLSH {
   /**
    * {@link MinHashLSH.query} for many signatures in one batched storage lookup.
    *
+   * @throws {@link NeardupError} if a signature's parameters differ from the index's, `minScore`
+   * is not a number in [0, 1], or `limit` is not an integer ≥ 0.
    * @example
    * ```ts
    * const results = await lsh.queryMany(texts.map((t) => signature(t)), { limit: 5 });
@@ -555,6 +657,8 @@ export class MinHashLSH {
   /**
    * The stored signature of a key (a copy), or `undefined`.
    *
+   * @throws {@link NeardupError} if the storage holds an index with other parameters (see
+   * {@link MinHashLSH.ready}).
    * @example
    * ```ts
    * const sig = await lsh.getSignature('doc-1');
@@ -568,9 +672,12 @@ export class MinHashLSH {
   /**
    * {@link MinHashLSH.getSignature} for many keys in one storage round trip.
    *
+   * @throws {@link NeardupError} if the storage holds an index with other parameters (see
+   * {@link MinHashLSH.ready}).
    * @example
    * ```ts
-   * const [a, b] = await lsh.getSignatures(['doc-1', 'doc-2']);
+   * const [first, second] = await lsh.getSignatures(['doc-1', 'doc-2']);
+   * if (first && second) estimateJaccard(first, second);
    * ```
    */
   async getSignatures(keys: readonly string[]): Promise<(Signature | undefined)[]> {
@@ -586,6 +693,8 @@ export class MinHashLSH {
    * Removes a key and its signature.
    *
    * @returns whether the key was in the index.
+   * @throws {@link NeardupError} if the storage holds an index with other parameters (see
+   * {@link MinHashLSH.ready}).
    * @example
    * ```ts
    * await lsh.remove('doc-1'); // => true
@@ -599,6 +708,8 @@ export class MinHashLSH {
    * Removes many keys in one storage round trip.
    *
    * @returns how many of them were in the index.
+   * @throws {@link NeardupError} if the storage holds an index with other parameters (see
+   * {@link MinHashLSH.ready}).
    * @example
    * ```ts
    * await lsh.removeMany(['doc-1', 'doc-2']); // => 2
@@ -612,9 +723,11 @@ export class MinHashLSH {
   /**
    * Whether a key is in the index.
    *
+   * @throws {@link NeardupError} if the storage holds an index with other parameters (see
+   * {@link MinHashLSH.ready}).
    * @example
    * ```ts
-   * if (!(await lsh.has(id))) await lsh.insert(id, signature(text));
+   * if (!(await lsh.has('doc-1'))) await lsh.insert('doc-1', signature(text));
    * ```
    */
   async has(key: string): Promise<boolean> {
@@ -625,6 +738,8 @@ export class MinHashLSH {
   /**
    * Number of entries in the index.
    *
+   * @throws {@link NeardupError} if the storage holds an index with other parameters (see
+   * {@link MinHashLSH.ready}).
    * @example
    * ```ts
    * await lsh.size(); // => 100000
@@ -638,6 +753,8 @@ export class MinHashLSH {
   /**
    * Every key in the index, read from storage a page at a time.
    *
+   * @throws {@link NeardupError} if the storage holds an index with other parameters (see
+   * {@link MinHashLSH.ready}).
    * @example
    * ```ts
    * for await (const key of lsh.keys()) console.log(key);
@@ -657,9 +774,12 @@ export class MinHashLSH {
    * Meant for an index that is not being written meanwhile; pairs involving keys inserted or
    * removed during the iteration may or may not be reported.
    *
+   * @throws {@link NeardupError} if `minScore` is not a number in [0, 1], both `text` and
+   * `shingles` are given, or the storage holds an index with other parameters.
    * @example
    * ```ts
-   * for await (const { a, b, score, exact } of lsh.pairs({ text: (key) => texts.get(key) })) {
+   * const byId = new Map(docs.map((d) => [d.id, d.text]));
+   * for await (const { a, b, score, exact } of lsh.pairs({ text: (key) => byId.get(key) })) {
    *   console.log(`${a} ~ ${b}: estimated ${score}, exact ${exact}`);
    * }
    * ```
@@ -745,6 +865,8 @@ export class MinHashLSH {
    * A versioned binary snapshot of the index: every parameter, then every key and signature
    * (buckets are rebuilt on load). Works for any storage. Load it with {@link MinHashLSH.fromBytes}.
    *
+   * @throws {@link NeardupError} if the storage holds an index with other parameters (see
+   * {@link MinHashLSH.ready}).
    * @example
    * ```ts
    * const bytes = await lsh.toBytes(); // ≈ (4 × numPerm + 4 + key length) bytes per entry
@@ -787,6 +909,9 @@ export class MinHashLSH {
    * data, or parameters that differ from those requested (both values listed).
    * @example
    * ```ts
+   * import { readFile } from 'node:fs/promises';
+   *
+   * const bytes = await readFile('index.ndlx'); // written from lsh.toBytes()
    * const lsh = await MinHashLSH.fromBytes(bytes, { numPerm: 128 }); // refuses a 256-perm snapshot
    * ```
    */

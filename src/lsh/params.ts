@@ -9,13 +9,27 @@
 
 import { NeardupError } from '../errors.js';
 
-/** Default Jaccard threshold of an LSH index (also the CLI's `--threshold`). */
+/**
+ * Default Jaccard threshold of an LSH index (also the CLI's `--threshold`).
+ *
+ * @example
+ * ```ts
+ * new MinHashLSH().threshold === DEFAULT_THRESHOLD; // => true
+ * optimalBandsRows(DEFAULT_THRESHOLD, 128); // => 14 bands × 9 rows, what such an index uses
+ * ```
+ */
 export const DEFAULT_THRESHOLD = 0.8;
 
 /**
  * Relative weights of the two error kinds when {@link optimalBandsRows} chooses bands and rows.
  * Only their ratio matters. Favour `falseNegative` to miss fewer near-duplicates (at the cost
  * of more candidates to verify), `falsePositive` for fewer candidates.
+ *
+ * @example
+ * ```ts
+ * const datasketch: LSHWeights = { falsePositive: 0.5, falseNegative: 0.5 };
+ * const lsh = new MinHashLSH({ threshold: 0.8, weights: datasketch }); // 9 bands × 13 rows
+ * ```
  */
 export interface LSHWeights {
   /** Weight of the false-positive area ∫₀ᵗ P(s) ds, ≥ 0. @default 0.1 */
@@ -33,13 +47,27 @@ export interface LSHWeights {
  * At threshold 0.8 and 128 permutations, 0.5/0.5 gives 9 bands × 13 rows, which finds only 69%
  * of pairs at Jaccard 0.85; 0.1/0.9 gives 14 × 9, which finds 97.5% of them (and 44% of pairs
  * at 0.7, 13% at 0.6, as candidates that the check then drops).
+ *
+ * @example
+ * ```ts
+ * optimalBandsRows(0.8, 128, DEFAULT_WEIGHTS); // the same as optimalBandsRows(0.8, 128): 14 × 9
+ * const recallFirst = { ...DEFAULT_WEIGHTS, falsePositive: 0.05 }; // miss even fewer pairs
+ * ```
  */
 export const DEFAULT_WEIGHTS: Readonly<LSHWeights> = Object.freeze({
   falsePositive: 0.1,
   falseNegative: 0.9,
 });
 
-/** A banding of MinHash signatures: `bands` bands of `rows` values each (`bands × rows ≤ numPerm`). */
+/**
+ * A banding of MinHash signatures: `bands` bands of `rows` values each (`bands × rows ≤ numPerm`).
+ *
+ * @example
+ * ```ts
+ * const { bands, rows }: BandsRows = resolveBandsRows({ threshold: 0.9 }); // 8 × 16
+ * collisionProbability(0.9, bands, rows); // chance that a pair at Jaccard 0.9 becomes a candidate
+ * ```
+ */
 export interface BandsRows {
   /** Number of bands (hash tables), an integer ≥ 1. */
   readonly bands: number;
@@ -47,7 +75,15 @@ export interface BandsRows {
   readonly rows: number;
 }
 
-/** A banding chosen by {@link optimalBandsRows}, with its error areas at the threshold. */
+/**
+ * A banding chosen by {@link optimalBandsRows}, with its error areas at the threshold.
+ *
+ * @example
+ * ```ts
+ * const best: OptimalBandsRows = optimalBandsRows(0.8, 256);
+ * // => { bands: 23, rows: 11, falsePositive: 0.0865, falseNegative: 0.0031 }
+ * ```
+ */
 export interface OptimalBandsRows extends BandsRows {
   /** ∫₀ᵗ P(s) ds: the false-positive area below the threshold t. */
   readonly falsePositive: number;
@@ -211,7 +247,16 @@ export function optimalBandsRows(
   return best;
 }
 
-/** Options of {@link resolveBandsRows}. */
+/**
+ * Options of {@link resolveBandsRows}.
+ *
+ * @example
+ * ```ts
+ * const options: BandsRowsOptions = { numPerm: 256, threshold: 0.7 };
+ * resolveBandsRows(options); // the optimal banding for them
+ * resolveBandsRows({ ...options, bands: 32, rows: 8 }); // => { bands: 32, rows: 8 }, checked
+ * ```
+ */
 export interface BandsRowsOptions {
   /** Jaccard threshold in (0, 1]. @default 0.8 */
   threshold?: number;
@@ -219,9 +264,15 @@ export interface BandsRowsOptions {
   numPerm?: number;
   /** Weights of the error kinds for the automatic choice. @default {@link DEFAULT_WEIGHTS} (0.1, 0.9) */
   weights?: LSHWeights;
-  /** Number of bands; give it with `rows` to skip the automatic choice. */
+  /**
+   * Number of bands; give it with `rows` to skip the automatic choice.
+   * @default chosen with `rows` by {@link optimalBandsRows} for the threshold, numPerm and weights
+   */
   bands?: number;
-  /** Rows per band; give it with `bands` to skip the automatic choice. */
+  /**
+   * Rows per band; give it with `bands` to skip the automatic choice.
+   * @default chosen with `bands` by {@link optimalBandsRows} for the threshold, numPerm and weights
+   */
   rows?: number;
 }
 
@@ -230,7 +281,8 @@ export interface BandsRowsOptions {
  * {@link optimalBandsRows} for the threshold, numPerm and weights.
  *
  * @throws {@link NeardupError} with the numbers when only one of bands/rows is given, either is
- * not a positive integer, or bands × rows exceeds numPerm.
+ * not a positive integer, or bands × rows exceeds numPerm; also for a threshold, numPerm or
+ * weights that {@link optimalBandsRows} rejects.
  * @example
  * ```ts
  * resolveBandsRows({ threshold: 0.9 }); // => { bands: 8, rows: 16 }

@@ -19,7 +19,15 @@ import { BAND_HASH_SCHEME, SIGNATURE_HASH_SCHEME } from './bands.js';
 import type { MinHashLSH } from './minhash-lsh.js';
 
 const MAGIC = 0x584c444e; // "NDLX" read as a little-endian u32
-/** Version of the index snapshot format that {@link MinHashLSH.toBytes} writes and `fromBytes` reads. */
+/**
+ * Version of the index snapshot format that {@link MinHashLSH.toBytes} writes and `fromBytes` reads.
+ *
+ * @example
+ * ```ts
+ * const bytes = await lsh.toBytes();
+ * bytes[4] === SNAPSHOT_VERSION; // => true: byte 4, after the magic "NDLX", holds the version
+ * ```
+ */
 export const SNAPSHOT_VERSION = 1;
 const HEADER_BYTES = 40;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;

@@ -12,7 +12,18 @@ import type { DedupSigner } from '../lsh/dedup.js';
 import type { Signature } from '../minhash.js';
 import type { SignReply, SignRequest } from './sign-worker.js';
 
-/** Options of {@link workerSigner}. */
+/**
+ * Options of {@link workerSigner}.
+ *
+ * @example
+ * ```ts
+ * import { availableParallelism } from 'node:os';
+ *
+ * // Leave a core for the main thread, which inserts and queries while the workers sign.
+ * const options: WorkerSignerOptions = { workers: Math.max(1, availableParallelism() - 1) };
+ * const signer = workerSigner(options);
+ * ```
+ */
 export interface WorkerSignerOptions {
   /** Worker threads to sign in, an integer ≥ 1. @default os.availableParallelism(): one per core */
   workers?: number;
@@ -24,13 +35,22 @@ export interface WorkerSignerOptions {
   script?: string | URL;
 }
 
-/** A pool of worker threads that sign texts for {@link index!dedup}: made by {@link workerSigner}. */
+/**
+ * A pool of worker threads that sign texts for {@link index!dedup}: made by {@link workerSigner}.
+ *
+ * @example
+ * ```ts
+ * const signer: WorkerSigner = workerSigner({ workers: 4 });
+ * const sigs = await signer.sign(texts, { numPerm: 128, seed: 1, shingleSize: 5 }); // as signature(t)
+ * await signer.close();
+ * ```
+ */
 export interface WorkerSigner {
   /**
    * Signs `texts` in the workers: resolves to one signature per text, in order, each equal to
    * `signature(text, options)`. Pass it as dedup's `sign` option.
-   * @throws {@link index!NeardupError} if a worker fails (its message, or how it stopped), or
-   * the signer is closed.
+   * @throws {@link index!NeardupError | NeardupError} if a worker cannot start (e.g. a relative `script` path)
+   * or fails (its message, or how it stopped), or the signer is closed.
    */
   readonly sign: DedupSigner;
   /** The number of worker threads. */
@@ -100,7 +120,7 @@ function split(texts: readonly string[], parts: number): [number, number][] {
  * previous one. The clusters are the same as without it; the speedup is up to the number of
  * cores (see docs/benchmarks.md). `neardup dedup --workers N` uses it.
  *
- * @throws {@link index!NeardupError} if `workers` is not an integer ≥ 1.
+ * @throws {@link index!NeardupError | NeardupError} if `workers` is not an integer ≥ 1.
  * @example
  * ```ts
  * import { dedup } from 'neardup';

@@ -1,14 +1,14 @@
 // Saving an index snapshot to a file and loading it back (Node only: node:fs).
 
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { NeardupError } from '../errors.js';
 import { type FromBytesOptions, MinHashLSH } from '../lsh/minhash-lsh.js';
 
 /**
  * Writes a snapshot of the index ({@link MinHashLSH.toBytes}) to `path`. The file is written
- * under a temporary name beside it and then renamed, so a crash never leaves a half-written
- * snapshot where a good one was.
+ * under a temporary name beside it, flushed to disk, and then renamed, so a crash (of the
+ * program or the machine) never leaves a half-written snapshot where a good one was.
  *
  * @returns the number of bytes written.
  * @throws {@link index!NeardupError} naming the path if it cannot be written.
@@ -22,13 +22,24 @@ export async function saveIndex(path: string, lsh: MinHashLSH): Promise<number> 
   const bytes = await lsh.toBytes();
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(temp, bytes);
+    await writeDurably(temp, bytes);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
     throw new NeardupError(`cannot write index snapshot ${path}: ${(error as Error).message}`);
   }
   return bytes.length;
+}
+
+/** Writes `bytes` to a new file and fsyncs it: without that, a power loss after the rename may leave an empty file. */
+async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
+  const file = await open(path, 'wx');
+  try {
+    await file.writeFile(bytes);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
 }
 
 /**

@@ -107,7 +107,12 @@ export class MemoryStorage implements LSHStorage {
     return this.#params;
   }
 
-  /** {@inheritDoc LSHStorage.insert} */
+  /**
+   * {@inheritDoc LSHStorage.insert}
+   *
+   * @throws {@link NeardupError} if no parameters are stored yet ({@link MemoryStorage.initParams}),
+   * or the batch's `values` or `bandKeys` do not hold `numPerm` or `bands` numbers per key.
+   */
   async insert(batch: EntryBatch, mode: InsertMode): Promise<string[]> {
     const numPerm = this.#numPerm;
     const bands = this.#bands;
@@ -139,7 +144,11 @@ export class MemoryStorage implements LSHStorage {
     return existing;
   }
 
-  /** {@inheritDoc LSHStorage.candidates} */
+  /**
+   * {@inheritDoc LSHStorage.candidates}
+   *
+   * @throws {@link NeardupError} if no parameters are stored yet ({@link MemoryStorage.initParams}).
+   */
   async candidates(bandKeys: Uint32Array): Promise<string[][]> {
     const bands = this.#bands;
     if (!this.#params) throw new NeardupError('storage has no index parameters yet: call initParams first');

@@ -23,7 +23,15 @@ import {
 } from './redis-lua.js';
 import type { EntryBatch, IndexParams, InsertMode, LSHStorage } from './types.js';
 
-/** Options of {@link RedisStorage}: where Redis is, and the prefix that names the index. */
+/**
+ * Options of {@link RedisStorage}: where Redis is, and the prefix that names the index.
+ *
+ * @example
+ * ```ts
+ * const options: RedisStorageOptions = { url: 'redis://127.0.0.1:6379/0', prefix: 'news', redis: { maxRetriesPerRequest: 1 } };
+ * const lsh = await MinHashLSH.open({ storage: new RedisStorage(options) }); // fails fast if Redis is down
+ * ```
+ */
 export interface RedisStorageOptions {
   /**
    * The prefix that names the index: every key it uses is `prefix:…`. Opening the same prefix
@@ -34,6 +42,7 @@ export interface RedisStorageOptions {
   /**
    * An ioredis client to use. The storage leaves it open on {@link RedisStorage.close}; its
    * `keyPrefix` option, if any, is put in front of `prefix`.
+   * @default undefined: the storage connects to `url` with the `redis` options
    */
   client?: Redis;
   /** A Redis URL (`redis://host:6379/0`) to connect to when no `client` is given. @default "redis://127.0.0.1:6379" */
@@ -42,6 +51,7 @@ export interface RedisStorageOptions {
    * ioredis options for the client made from `url`, e.g. `{ maxRetriesPerRequest: 1 }` to fail
    * fast when Redis is down (ioredis' default, 20 reconnection attempts per command, takes over
    * a minute to give up).
+   * @default undefined: ioredis' defaults
    */
   redis?: RedisOptions;
   /**
@@ -187,7 +197,7 @@ export class RedisStorage implements LSHStorage {
   readonly #shas = new Map<string, string>();
 
   /**
-   * @throws {@link index!NeardupError} on an empty prefix or a batch size that is not an integer ≥ 1.
+   * @throws {@link index!NeardupError | NeardupError} on an empty prefix or a batch size that is not an integer ≥ 1.
    */
   constructor(options: RedisStorageOptions) {
     const { prefix, client, batchSize = 100 } = options ?? ({} as RedisStorageOptions);
@@ -206,6 +216,12 @@ export class RedisStorage implements LSHStorage {
     this.#keyPrefix = `${clientPrefix}${prefix}:`;
   }
 
+  /**
+   * {@inheritDoc index!LSHStorage.initParams}
+   *
+   * @throws {@link index!NeardupError | NeardupError} if Redis or the connection fails, or after {@link RedisStorage.close}, or if the prefix holds parameters
+   * this version cannot read.
+   */
   async initParams(params: IndexParams): Promise<IndexParams> {
     const key = `${this.#keyPrefix}params`;
     const [json] = await this.#eval(SCRIPTS.initParams, [[key, encodeParams(params)]]);
@@ -213,6 +229,12 @@ export class RedisStorage implements LSHStorage {
     return this.#params;
   }
 
+  /**
+   * {@inheritDoc index!LSHStorage.readParams}
+   *
+   * @throws {@link index!NeardupError | NeardupError} if Redis or the connection fails, or after {@link RedisStorage.close}, or if the prefix holds parameters
+   * this version cannot read.
+   */
   async readParams(): Promise<IndexParams | undefined> {
     const [json] = await this.#eval(SCRIPTS.readParams, [[`${this.#keyPrefix}params`]]);
     if (json === null || json === undefined) return undefined;
@@ -220,6 +242,13 @@ export class RedisStorage implements LSHStorage {
     return this.#params;
   }
 
+  /**
+   * {@inheritDoc index!LSHStorage.insert}
+   *
+   * @throws {@link index!NeardupError | NeardupError} if Redis or the connection fails, or after {@link RedisStorage.close}; if the prefix holds no index
+   * parameters yet, the batch's arrays do not fit its keys, `mode` is not `"skip"` or `"replace"`,
+   * or a key is empty or not well-formed UTF-16.
+   */
   async insert(batch: EntryBatch, mode: InsertMode): Promise<string[]> {
     const { numPerm, bands } = await this.#require();
     const { keys, values, bandKeys } = batch;
@@ -252,6 +281,12 @@ export class RedisStorage implements LSHStorage {
     return keys.filter((_, i) => flags[i] === 1);
   }
 
+  /**
+   * {@inheritDoc index!LSHStorage.candidates}
+   *
+   * @throws {@link index!NeardupError | NeardupError} if Redis or the connection fails, or after {@link RedisStorage.close}; if the prefix holds no index
+   * parameters yet, or `bandKeys` is not a whole number of queries.
+   */
   async candidates(bandKeys: Uint32Array): Promise<string[][]> {
     const { bands } = await this.#require();
     const queries = bandKeys.length / bands;
@@ -268,6 +303,12 @@ export class RedisStorage implements LSHStorage {
     return (await this.#eval(SCRIPTS.candidates, argLists)).flat() as string[][];
   }
 
+  /**
+   * {@inheritDoc index!LSHStorage.getSignatures}
+   *
+   * @throws {@link index!NeardupError | NeardupError} if Redis or the connection fails, or after {@link RedisStorage.close}; if the prefix holds no index
+   * parameters yet, a key is empty or not well-formed UTF-16, or a stored record has the wrong size.
+   */
   async getSignatures(keys: readonly string[]): Promise<(Uint32Array | undefined)[]> {
     const { numPerm } = await this.#require();
     checkKeys(keys, 'getSignatures');
@@ -284,6 +325,12 @@ export class RedisStorage implements LSHStorage {
     });
   }
 
+  /**
+   * {@inheritDoc index!LSHStorage.has}
+   *
+   * @throws {@link index!NeardupError | NeardupError} if Redis or the connection fails, or after {@link RedisStorage.close}; if the prefix holds no index
+   * parameters yet, or a key is empty or not well-formed UTF-16.
+   */
   async has(keys: readonly string[]): Promise<boolean[]> {
     await this.#require();
     checkKeys(keys, 'has');
@@ -292,6 +339,12 @@ export class RedisStorage implements LSHStorage {
     return ((await this.#eval(SCRIPTS.has, argLists)).flat() as number[]).map((x) => x === 1);
   }
 
+  /**
+   * {@inheritDoc index!LSHStorage.remove}
+   *
+   * @throws {@link index!NeardupError | NeardupError} if Redis or the connection fails, or after {@link RedisStorage.close}; if the prefix holds no index
+   * parameters yet, or a key is empty or not well-formed UTF-16.
+   */
   async remove(keys: readonly string[]): Promise<boolean[]> {
     await this.#require();
     checkKeys(keys, 'remove');
@@ -300,6 +353,11 @@ export class RedisStorage implements LSHStorage {
     return ((await this.#eval(SCRIPTS.remove, argLists)).flat() as number[]).map((x) => x === 1);
   }
 
+  /**
+   * {@inheritDoc index!LSHStorage.size}
+   *
+   * @throws {@link index!NeardupError | NeardupError} if Redis or the connection fails, or after {@link RedisStorage.close}.
+   */
   async size(): Promise<number> {
     const [n] = await this.#eval(SCRIPTS.size, [[this.#keyPrefix]]);
     return n as number;
@@ -309,6 +367,9 @@ export class RedisStorage implements LSHStorage {
    * Every stored key, in pages of at most `pageSize` keys. Walks the entry ids in order (one
    * script call per page), so a key stored for the whole iteration is returned exactly once, even
    * while others insert and remove.
+   *
+   * @throws {@link index!NeardupError | NeardupError} if `pageSize` is not an integer ≥ 1, the prefix holds no index
+   * parameters yet, Redis or the connection fails, or after {@link RedisStorage.close}.
    */
   async *keys(pageSize = 1000): AsyncIterable<readonly string[]> {
     if (!Number.isInteger(pageSize) || pageSize < 1)
@@ -329,8 +390,13 @@ export class RedisStorage implements LSHStorage {
    *
    * @example
    * ```ts
-   * const storage = new RedisStorage({ url, prefix: 'news' });
-   * try { await lsh.insertMany(entries); } finally { await storage.close(); }
+   * const storage = new RedisStorage({ url: 'redis://127.0.0.1:6379', prefix: 'news' });
+   * const lsh = new MinHashLSH({ storage });
+   * try {
+   *   await lsh.insertMany(docs.map((d) => ({ key: d.id, signature: signature(d.text) })));
+   * } finally {
+   *   await storage.close();
+   * }
    * ```
    */
   async close(): Promise<void> {

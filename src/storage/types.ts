@@ -6,6 +6,13 @@
  * The parameters of an index, stored with it so reopening the index (in another process, on
  * another machine) finds them, and so signatures made differently are refused. The index writes
  * them through {@link LSHStorage.initParams} before it writes anything else.
+ *
+ * @example
+ * ```ts
+ * const params: IndexParams = lsh.params;
+ * console.log(`${params.bands} bands × ${params.rows} rows, threshold ${params.threshold}`);
+ * await lsh.storage.readParams(); // the same, read back from the storage (any process)
+ * ```
  */
 export interface IndexParams {
   /** Signature length (MinHash permutations). */
@@ -30,6 +37,15 @@ export interface IndexParams {
  * A batch of entries to store, as packed typed arrays (struct of arrays: no object per entry).
  * Entry `i` has key `keys[i]`, signature values `values[i·numPerm … (i+1)·numPerm)` and band keys
  * `bandKeys[i·bands … (i+1)·bands)`. The index never puts one key twice in a batch.
+ *
+ * @example
+ * ```ts
+ * // In a storage adapter: the entries of a batch, one at a time.
+ * function* entries(batch: EntryBatch, { numPerm, bands }: IndexParams) {
+ *   for (const [i, key] of batch.keys.entries())
+ *     yield { key, values: batch.values.subarray(i * numPerm, (i + 1) * numPerm), bandKeys: batch.bandKeys.subarray(i * bands, (i + 1) * bands) };
+ * }
+ * ```
  */
 export interface EntryBatch {
   /** The entries' keys, each a non-empty string, distinct within the batch. */
@@ -43,6 +59,13 @@ export interface EntryBatch {
 /**
  * What {@link LSHStorage.insert} does with an entry whose key is already stored: `"skip"` leaves
  * the stored entry as it is; `"replace"` removes it from its buckets and stores the new one.
+ *
+ * @example
+ * ```ts
+ * // The mode MinHashLSH asks of its storage for each InsertOptions.ifExists
+ * // ("error" checks first, then writes only keys that are not stored).
+ * const modeOf = (ifExists: 'error' | 'replace' | 'skip'): InsertMode => (ifExists === 'replace' ? 'replace' : 'skip');
+ * ```
  */
 export type InsertMode = 'skip' | 'replace';
 
