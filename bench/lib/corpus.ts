@@ -213,6 +213,25 @@ export function textPair(chars: number, seed: number, options: TextPairOptions =
   return [a.join('\n\n'), b.join('\n\n')];
 }
 
+/** The line {@link boilerplatePair} puts under every paragraph of both texts. */
+export const READ_MORE_LINE = 'Read more: Putin and Kim to meet in the Russian city of Vladivostok';
+
+/**
+ * {@link textPair} dressed in web-page boilerplate, the input that once made paragraph alignment
+ * quadratic: every paragraph of both texts carries the same "Read more: …" line under it and is
+ * followed by an "Advertisement" paragraph. Each text is at least `chars` code units.
+ */
+export function boilerplatePair(chars: number, seed: number): [string, string] {
+  const dress = (text: string) =>
+    text
+      .split('\n\n')
+      .flatMap((p) => [`${p}\n${READ_MORE_LINE}`, 'Advertisement'])
+      .join('\n\n');
+  // The boilerplate adds ~80 code units to a ~440-unit paragraph: start from a shorter pair.
+  const [a, b] = textPair(Math.round(chars * 0.84), seed);
+  return [dress(a), dress(b)];
+}
+
 /** `count` documents of about `chars` code units each (news length by default), one seed for all. */
 export function documents(count: number, seed: number, chars = 3500): string[] {
   const vocab = vocabulary();
