@@ -111,6 +111,16 @@ export interface ParagraphAlignment {
   unmatchedA: number[];
   /** Indices of B's paragraphs left unpaired. */
   unmatchedB: number[];
+  /**
+   * Distinct shingles found in more than `maxRepeats` of B's paragraphs left after identical
+   * pairing, and so ignored as boilerplate (0 when that limit did not apply).
+   */
+  boilerplateShingles: number;
+  /**
+   * A's paragraphs with more candidate partners than are edit-compared (16), of which only the
+   * best by Jaccard were (0 when that limit did not apply).
+   */
+  cappedParagraphs: number;
 }
 
 // Word edit distance runs on strings: each distinct word id becomes one UTF-16 code unit.
@@ -169,7 +179,7 @@ function sameIds(x: Uint32Array, y: Uint32Array): boolean {
  * highest shingle Jaccard (then least drift). Ordinary text has one to three a paragraph; this
  * bounds the O(n·m) edit work when many paragraphs look alike (a sentence shared by dozens).
  */
-const MOST_CANDIDATES = 16;
+export const MOST_CANDIDATES = 16;
 
 interface Candidate {
   a: number;
@@ -413,9 +423,13 @@ export function alignParagraphs(
   const limit = options.maxRepeats ? options.maxRepeats : options.maxRepeats === 0 ? Infinity : 100;
   const mostCandidates = limit === Infinity ? Infinity : MOST_CANDIDATES;
   const boilerplate = new Int32Array(b.paragraphs.length);
+  let boilerplateShingles = 0;
   for (let k = 0; k < keys.length; k++)
-    if (start[k + 1]! - start[k]! > limit)
+    if (start[k + 1]! - start[k]! > limit) {
+      boilerplateShingles++;
       for (let e = start[k]!; e < start[k + 1]!; e++) boilerplate[owners[e]!]!++;
+    }
+  let cappedParagraphs = 0;
 
   const evidenced = new Map<number, Set<number>>();
   for (const [p, q] of evidence) {
@@ -461,7 +475,10 @@ export function alignParagraphs(
       ranked.push({ a: p, b: q, kind: 'near', similarity, editSimilarity: null, drift: drift(p, q) });
     }
     // Edit similarity, O(n·m) a pair, for the best candidates by Jaccard only (then by drift).
-    if (ranked.length > mostCandidates) ranked.sort(bestFirst).length = mostCandidates;
+    if (ranked.length > mostCandidates) {
+      ranked.sort(bestFirst).length = mostCandidates;
+      cappedParagraphs++;
+    }
     for (const c of ranked) {
       const edit = confirmedEdit(
         wordsOf(a, para),
@@ -492,5 +509,11 @@ export function alignParagraphs(
     moved: !inOrder.has(i),
   }));
   const unmatched = (used: Uint8Array) => [...used.keys()].filter((i) => !used[i]);
-  return { pairs, unmatchedA: unmatched(usedA), unmatchedB: unmatched(usedB) };
+  return {
+    pairs,
+    unmatchedA: unmatched(usedA),
+    unmatchedB: unmatched(usedB),
+    boilerplateShingles,
+    cappedParagraphs,
+  };
 }

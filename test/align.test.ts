@@ -85,6 +85,9 @@ describe('paragraph alignment on boilerplate', () => {
       expect(r.unmatchedA).toEqual(bp.unmatchedA);
       expect(r.unmatchedB).toEqual(bp.unmatchedB);
       expect(r.pairs.some((p) => p.moved)).toBe(false);
+      // The "Read more" line's shingles are the boilerplate; no paragraph has 16+ candidates.
+      expect(r.boilerplateShingles).toBe(tokenize(READ_MORE).length - 4);
+      expect(r.cappedParagraphs).toBe(0);
     }
   });
 
@@ -97,6 +100,12 @@ describe('paragraph alignment on boilerplate', () => {
     expect(
       r.paragraphs.map((p) => [index(sa.paragraphs, p.a.start), index(sb.paragraphs, p.b.start), p.kind]),
     ).toEqual(bp.expected);
+    // The report says the boilerplate limit applied, and nothing when it is lifted.
+    expect(r.warnings).toContainEqual(
+      `${tokenize(READ_MORE).length - 4} 5-word shingles occur in more than maxRepeats (100) of B's paragraphs ` +
+        'and were ignored as boilerplate when pairing paragraphs as near; set maxRepeats higher (or 0 for no limit) to use them',
+    );
+    expect(compare(bp.a, bp.b, { mode: 'verbatim', maxRepeats: 0 }).warnings).toEqual([]);
   });
 
   it('pairs surplus identical paragraphs one-to-one and leaves the rest unmatched', () => {
@@ -125,10 +134,31 @@ describe('paragraph alignment on boilerplate', () => {
     const own = () => `${randomWords(8, next).join(' ')}. ${line}`;
     const a = Array.from({ length: 200 }, own).join('\n\n');
     const b = Array.from({ length: 200 }, own).join('\n\n');
-    expect(alignParagraphs(...sides(a, b), defaultCompareOptions).pairs).toEqual([]);
+    const limited = alignParagraphs(...sides(a, b), defaultCompareOptions);
+    expect(limited.pairs).toEqual([]);
+    expect(limited.boilerplateShingles).toBe(tokenize(line).length - 4);
     // maxRepeats: 0 lifts the limit, and the shared sentence alone pairs them (as it used to).
     expect(alignParagraphs(...sides(a, b), { ...defaultCompareOptions, maxRepeats: 0 }).pairs).toHaveLength(
       200,
+    );
+  });
+
+  it('edit-compares only the best candidates of a paragraph that many look like, and says so', () => {
+    // 40 paragraphs a side sharing a sentence: below maxRepeats, so not boilerplate, but every A
+    // paragraph has 40 candidates, more than the MOST_CANDIDATES (16) that are edit-compared.
+    const next = rng(7);
+    const line = 'The ministry said the statement was issued to every outlet on Tuesday.';
+    const own = () => `${randomWords(8, next).join(' ')}. ${line}`;
+    const a = Array.from({ length: 40 }, own).join('\n\n');
+    const b = Array.from({ length: 40 }, own).join('\n\n');
+    const capped = alignParagraphs(...sides(a, b), defaultCompareOptions);
+    expect(capped.boilerplateShingles).toBe(0);
+    expect(capped.cappedParagraphs).toBe(40);
+    expect(capped.pairs).toHaveLength(40); // the shared sentence is enough to pair them
+    const all = alignParagraphs(...sides(a, b), { ...defaultCompareOptions, maxRepeats: 0 });
+    expect(all.cappedParagraphs).toBe(0);
+    expect(compare(a, b, { mode: 'verbatim' }).warnings).toContainEqual(
+      expect.stringMatching(/^40 of A's paragraphs had more than 16 candidate near partners/),
     );
   });
 });

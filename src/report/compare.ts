@@ -1,6 +1,6 @@
 // Stage 6: compare() runs the pipeline on two texts and assembles a plain, JSON-ready report.
 
-import { alignParagraphs, type PairKind } from '../align.js';
+import { alignParagraphs, MOST_CANDIDATES, type PairKind } from '../align.js';
 import { NeardupError } from '../errors.js';
 import { estimateJaccard, exactJaccard, minhash, standardError } from '../minhash.js';
 import { type DiffOp, type DiffStep, findNearPassages, type NearMatch } from '../near.js';
@@ -458,6 +458,17 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
     warnings.push(
       `${skippedSeeds} word ${opts.minWords}-grams of A repeat more than maxRepeats (${opts.maxRepeats}) times ` +
         'and did not start passages; set maxRepeats higher (or 0 for no limit) to search them',
+    );
+  if (alignment.boilerplateShingles > 0)
+    warnings.push(
+      `${alignment.boilerplateShingles} ${opts.shingleSize}-word shingles occur in more than maxRepeats ` +
+        `(${opts.maxRepeats}) of B's paragraphs and were ignored as boilerplate when pairing paragraphs ` +
+        'as near; set maxRepeats higher (or 0 for no limit) to use them',
+    );
+  if (alignment.cappedParagraphs > 0)
+    warnings.push(
+      `${alignment.cappedParagraphs} of A's paragraphs had more than ${MOST_CANDIDATES} candidate near partners and ` +
+        `only the ${MOST_CANDIDATES} most alike by shingle Jaccard were edit-compared; set maxRepeats to 0 to compare them all`,
     );
 
   const allSpans = [...verbatimSpans, ...nearMatches];
