@@ -36,7 +36,7 @@ export interface WorkerSignerOptions {
 }
 
 /**
- * A pool of worker threads that sign texts for {@link index!dedup}: made by {@link workerSigner}.
+ * A pool of worker threads that sign texts for {@link index!dedup | dedup}: made by {@link workerSigner}.
  *
  * @example
  * ```ts
@@ -115,7 +115,7 @@ function split(texts: readonly string[], parts: number): [number, number][] {
 }
 
 /**
- * A pool of `worker_threads` that sign documents for {@link index!dedup}: give its `sign` as
+ * A pool of `worker_threads` that sign documents for {@link index!dedup | dedup}: give its `sign` as
  * dedup's `sign` option, and dedup signs each batch across the workers while it indexes the
  * previous one. The clusters are the same as without it; the speedup is up to the number of
  * cores (see docs/benchmarks.md). `neardup dedup --workers N` uses it.

@@ -11,7 +11,7 @@ import { type FromBytesOptions, MinHashLSH } from '../lsh/minhash-lsh.js';
  * program or the machine) never leaves a half-written snapshot where a good one was.
  *
  * @returns the number of bytes written.
- * @throws {@link index!NeardupError} naming the path if it cannot be written.
+ * @throws {@link index!NeardupError | NeardupError} naming the path if it cannot be written.
  * @example
  * ```ts
  * import { saveIndex } from 'neardup/node';
@@ -46,7 +46,7 @@ async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
  * Reads a snapshot written by {@link saveIndex} into a new index (in memory unless
  * `options.storage` says otherwise). Parameters given in `options` must match the snapshot's.
  *
- * @throws {@link index!NeardupError} naming the path if it cannot be read, and with the reason if it
+ * @throws {@link index!NeardupError | NeardupError} naming the path if it cannot be read, and with the reason if it
  * is not a valid snapshot (bad magic bytes, unknown version, truncated, corrupted) or was made
  * with other parameters than those requested.
  * @example
