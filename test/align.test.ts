@@ -76,6 +76,16 @@ function boilerplatePair(n: number, seed: number): Boilerplate {
   return out;
 }
 
+const SHARED_SENTENCE = 'The ministry said the statement was issued to every outlet on Tuesday.';
+
+/** `n` short unrelated paragraphs a side, each ending in the same sentence: equal in half their words. */
+function sharedSentencePair(n: number, seed: number): [string, string] {
+  const next = rng(seed);
+  const own = () => `${randomWords(8, next).join(' ')}. ${SHARED_SENTENCE}`;
+  const text = () => Array.from({ length: n }, own).join('\n\n');
+  return [text(), text()];
+}
+
 describe('paragraph alignment on boilerplate', () => {
   it('pairs the advertisements with each other in order and the real paragraphs as they should', () => {
     for (const seed of [1, 2, 3]) {
@@ -128,15 +138,10 @@ describe('paragraph alignment on boilerplate', () => {
   });
 
   it('does not pair unrelated paragraphs through a sentence that most of them share', () => {
-    // Short unrelated paragraphs, each ending in the same sentence: equal in half their words.
-    const next = rng(6);
-    const line = 'The ministry said the statement was issued to every outlet on Tuesday.';
-    const own = () => `${randomWords(8, next).join(' ')}. ${line}`;
-    const a = Array.from({ length: 200 }, own).join('\n\n');
-    const b = Array.from({ length: 200 }, own).join('\n\n');
+    const [a, b] = sharedSentencePair(200, 6);
     const limited = alignParagraphs(...sides(a, b), defaultCompareOptions);
     expect(limited.pairs).toEqual([]);
-    expect(limited.boilerplateShingles).toBe(tokenize(line).length - 4);
+    expect(limited.boilerplateShingles).toBe(tokenize(SHARED_SENTENCE).length - 4);
     // maxRepeats: 0 lifts the limit, and the shared sentence alone pairs them (as it used to).
     expect(alignParagraphs(...sides(a, b), { ...defaultCompareOptions, maxRepeats: 0 }).pairs).toHaveLength(
       200,
@@ -146,11 +151,7 @@ describe('paragraph alignment on boilerplate', () => {
   it('edit-compares only the best candidates of a paragraph that many look like, and says so', () => {
     // 40 paragraphs a side sharing a sentence: below maxRepeats, so not boilerplate, but every A
     // paragraph has 40 candidates, more than the MOST_CANDIDATES (16) that are edit-compared.
-    const next = rng(7);
-    const line = 'The ministry said the statement was issued to every outlet on Tuesday.';
-    const own = () => `${randomWords(8, next).join(' ')}. ${line}`;
-    const a = Array.from({ length: 40 }, own).join('\n\n');
-    const b = Array.from({ length: 40 }, own).join('\n\n');
+    const [a, b] = sharedSentencePair(40, 7);
     const capped = alignParagraphs(...sides(a, b), defaultCompareOptions);
     expect(capped.boilerplateShingles).toBe(0);
     expect(capped.cappedParagraphs).toBe(40);
