@@ -658,6 +658,30 @@ describe.skipIf(!available)('RedisStorage (needs redis-server)', () => {
       expect(await reopened.query(a!.sig)).toEqual([{ key: a!.key, score: 1 }]);
     });
 
+    it("uses the URL's database, and fails rather than writing to database 0 when Redis refuses it", async () => {
+      const prefix = freshPrefix('db');
+      const [a] = corpus(1, 6);
+      const inDb3 = new RedisStorage({ url: `${server.url}/3`, prefix });
+      await new MinHashLSH({ storage: inDb3 }).insert(a!.key, a!.sig);
+      await inDb3.close();
+      const db3 = new Redis(`${server.url}/3`);
+      clients.push(db3);
+      expect(await db3.exists(`${prefix}:params`)).toBe(1);
+      expect(await admin.exists(`${prefix}:params`)).toBe(0);
+
+      // The test server has the default 16 databases: 99 does not exist.
+      const missing = new RedisStorage({
+        url: `${server.url}/99`,
+        prefix,
+        redis: { maxRetriesPerRequest: 1 },
+      });
+      await expect(new MinHashLSH({ storage: missing }).insert(a!.key, a!.sig)).rejects.toThrow(
+        /Redis select on index ".*" failed: ERR DB index is out of range/,
+      );
+      await missing.close();
+      expect(await admin.exists(`${prefix}:params`)).toBe(0);
+    });
+
     it('reports a connection failure as a NeardupError naming the index', async () => {
       const storage = new RedisStorage({
         url: 'redis://127.0.0.1:1',

@@ -440,6 +440,17 @@ export class RedisStorage implements LSHStorage {
       client.on('error', (error: Error) => {
         this.#lastError = error;
       });
+      // ioredis selects the database of the URL (or `db`) on connecting, but when Redis refuses
+      // it (a number beyond its `databases`) it only emits an error and runs every command in
+      // database 0. Selecting it again here fails the storage instead of writing elsewhere.
+      const db = client.options?.db;
+      if (typeof db === 'number' && db !== 0)
+        try {
+          await this.#call('select', () => client.select(db));
+        } catch (error) {
+          client.disconnect();
+          throw error;
+        }
       this.#client = client;
       return client;
     })();
