@@ -162,6 +162,9 @@ describe('neardup compare', () => {
     [['compare', seedA, seedB, '--bogus'], /Unknown option '--bogus'/],
     [['compare', seedA, seedB, '--mode', 'fuzzy'], /--mode must be near or verbatim, got "fuzzy"/],
     [['frobnicate'], /unknown command "frobnicate"/],
+    // parseArgs words these over three lines
+    [['compare', seedA, seedB, '--seed', '-1'], /Option '--seed' argument is ambiguous\. Did you forget/],
+    [['dedup', seedA, '--threshold', '-1'], /Option '--threshold' argument is ambiguous\. Did you forget/],
   ])('rejects bad usage %j with exit code 2', async (args, message) => {
     const r = await run(...args);
     expect(r.code).toBe(2);

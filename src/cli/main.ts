@@ -57,7 +57,8 @@ export async function main(argv: string[], out: Output): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CliError) {
-      out.stderr(`neardup: ${error.message}\n`);
+      // One line, whatever the message: node:util parseArgs writes some of its errors over three.
+      out.stderr(`neardup: ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return error.exitCode;
     }
     out.stderr(
