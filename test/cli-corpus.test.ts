@@ -3,7 +3,7 @@
 // server in the middle of an ingest and the resumed run.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -368,6 +368,50 @@ describe('neardup index and query', () => {
     const other = await run('query', probe, '--index', snapshot, '--perms', '64');
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/numPerm/);
+  });
+});
+
+describe('neardup index --out, one writer at a time', () => {
+  const docs = corpus(40, 5);
+  const first = jsonl(
+    'lock-first.jsonl',
+    docs.slice(0, 20).map((d) => JSON.stringify(d)),
+  );
+  const second = jsonl(
+    'lock-second.jsonl',
+    docs.slice(20).map((d) => JSON.stringify(d)),
+  );
+
+  it('refuses a snapshot another running process is extending, which would overwrite its documents', async () => {
+    const snapshot = join(dir, 'locked.ndlx');
+    expect((await run('index', first, '--out', snapshot, '-q')).code).toBe(0);
+    const before = readFileSync(snapshot);
+    // What a concurrent `neardup index --out` holds while it works: a lock naming a live process.
+    writeFileSync(`${snapshot}.lock`, `${process.pid}\n`);
+    const r = await run('index', second, '--out', snapshot, '-q');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `neardup: ${snapshot} is being extended by another neardup process (pid ${process.pid}): wait for ` +
+        `it to finish (several writers at once need --redis); if none runs, delete ${snapshot}.lock\n`,
+    );
+    expect(readFileSync(snapshot).equals(before)).toBe(true);
+    // Queries only read the snapshot: the lock does not stop them.
+    expect((await run('query', first, '--index', snapshot, '-q')).code).toBe(0);
+    rmSync(`${snapshot}.lock`);
+    const r2 = await run('index', second, '--out', snapshot, '-q');
+    expect(r2.stdout).toBe(`indexed 20 new documents of 20 read (0 already there); ${snapshot} holds 40\n`);
+    expect(existsSync(`${snapshot}.lock`)).toBe(false);
+  });
+
+  it('takes over a lock left by a process that was killed', async () => {
+    const snapshot = join(dir, 'stale.ndlx');
+    const gone = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => gone.on('exit', resolve));
+    writeFileSync(`${snapshot}.lock`, `${gone.pid}\n`);
+    const r = await run('index', first, '--out', snapshot, '-q');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`indexed 20 new documents of 20 read (0 already there); ${snapshot} holds 20\n`);
+    expect(existsSync(`${snapshot}.lock`)).toBe(false);
   });
 });
 

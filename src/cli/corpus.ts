@@ -2,6 +2,7 @@
 // on (in memory, a snapshot file, or Redis), and a progress bar on stderr.
 
 import { existsSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import type { LSHOptions, MinHashLSH } from '../index.js';
@@ -196,24 +197,84 @@ export async function openIndex(values: Values, target: IndexTarget = {}): Promi
   if (values.prefix !== undefined)
     throw new CliError('--prefix names an index in Redis: give --redis too', 2);
   const file = target.file === undefined ? undefined : { path: target.file, save: !readOnly };
-  if (file && existsSync(file.path)) {
-    const { loadIndex, saveIndex } = await import('../node.js');
+  if (file && !file.save) {
+    if (!existsSync(file.path)) throw new CliError(`${file.path}: no such index file`);
+    const { loadIndex } = await import('../node.js');
     const index = await libraryCall(() => loadIndex(file.path, options));
+    return { index, where: file.path, close: async () => {} };
+  }
+  if (!file) {
+    const index = await libraryCall(async () => {
+      const created = new MinHashLSH(options);
+      await created.ready();
+      return created;
+    });
+    return { index, where: 'memory', close: async () => {} };
+  }
+  // A snapshot is loaded, extended in memory and saved whole: a second writer at once would
+  // overwrite the first one's documents, so the file is locked until it is saved.
+  const unlock = await lockSnapshot(file.path);
+  try {
+    const { loadIndex, saveIndex } = await import('../node.js');
+    const index = await libraryCall(async () => {
+      if (existsSync(file.path)) return loadIndex(file.path, options);
+      const created = new MinHashLSH(options);
+      await created.ready();
+      return created;
+    });
     return {
       index,
       where: file.path,
-      close: async () => void (file.save && (await saveIndex(file.path, index))),
+      close: async () => {
+        try {
+          await saveIndex(file.path, index);
+        } finally {
+          await unlock();
+        }
+      },
     };
+  } catch (error) {
+    await unlock();
+    throw error;
   }
-  if (file && !file.save) throw new CliError(`${file.path}: no such index file`);
-  const index = await libraryCall(async () => {
-    const created = new MinHashLSH(options);
-    await created.ready();
-    return created;
-  });
-  if (!file) return { index, where: 'memory', close: async () => {} };
-  const { saveIndex } = await import('../node.js');
-  return { index, where: file.path, close: async () => void (await saveIndex(file.path, index)) };
+}
+
+/** Whether a process with this id runs (on this machine). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes `PATH.lock` (holding this process's id) so that one process at a time extends the snapshot
+ * at `path`; a lock left by a process that no longer runs is taken over. Resolves to the function
+ * that releases it.
+ */
+async function lockSnapshot(path: string): Promise<() => Promise<void>> {
+  const lock = `${path}.lock`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
+      return () => rm(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new CliError(`${lock}: cannot create the lock file (${(error as Error).message})`);
+    }
+    const owner = Number.parseInt(await readFile(lock, 'utf8').catch(() => ''), 10);
+    if (attempt === 0 && Number.isInteger(owner) && owner > 0 && !running(owner)) {
+      await rm(lock, { force: true }); // left by a process that was killed
+      continue;
+    }
+    throw new CliError(
+      `${path} is being extended by another neardup process` +
+        `${Number.isInteger(owner) && owner > 0 ? ` (pid ${owner})` : ''}: wait for it to finish ` +
+        `(several writers at once need --redis); if none runs, delete ${lock}`,
+    );
+  }
 }
 
 /** A progress display on a stream: a bar on a terminal, a line every few seconds elsewhere, nothing when quiet. */

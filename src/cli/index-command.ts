@@ -25,7 +25,8 @@ Add documents to a persistent index, for "neardup query": a snapshot file (creat
 if it exists) or an index in Redis. PATH is a directory of .txt files, a .txt file or a JSONL file
 of {"id": …, "text": …} lines. Documents already in the index are left as they are, so running
 the same command again after an interruption completes the index; one already there with another
-text is an error. Ctrl-C saves the snapshot of what was indexed before exiting.
+text is an error. Ctrl-C saves the snapshot of what was indexed before exiting. One process at a
+time extends a snapshot file (it holds FILE.lock meanwhile); several at once need --redis.
 
 Options:
   --out FILE           the snapshot file to create or extend
