@@ -380,6 +380,21 @@ describe('formatHtml: overlaps and edge cases', () => {
     expect(html).toMatch(/&#13;<br>&#13;<br>(<span[^>]*><\/span>)?next&#13;\n/);
   });
 
+  it('cuts the passage table’s excerpts between characters, not inside a surrogate pair', () => {
+    // 6 code units a word, so the excerpts' cuts (44 units from each end) fall inside a 𝐀 or 𝐁.
+    const words = Array.from({ length: 40 }, (_, i) => `x𝐀𝐁${String.fromCharCode(97 + (i % 26))}`);
+    for (const [a, b] of [
+      [`Alpha intro. ${words.join(' ')} end.`, `Beta intro here. ${words.join(' ')} fin.`],
+      [`Alpha. ${words.join(' ')} end`, `Beta intro. ${words.join(' ')} fin`],
+    ] as const) {
+      const report = compare(a, b);
+      expect(report.passages.some((p) => p.text.length > 90)).toBe(true);
+      const page = formatHtml(report, a, b);
+      expect(page).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      expect(page).toContain('x𝐀𝐁m x𝐀𝐁n');
+    }
+  });
+
   it('holds for planted pairs of random texts with tricky characters (property)', () => {
     fc.assert(
       fc.property(plantedPairArb({ minWords: 6 }), ({ a, b }) => {

@@ -129,12 +129,21 @@ function renderText(text: string, intervals: Interval[], points: Point[], kinds:
   return out.join('');
 }
 
-/** A short, escaped excerpt: the whole text if short, else its start and end around an ellipsis. */
+/** Whether a cut at `i` falls between the two halves of a surrogate pair. */
+const insidePair = (s: string, i: number): boolean =>
+  i > 0 && i < s.length && /[\uD800-\uDBFF]/.test(s[i - 1]!) && /[\uDC00-\uDFFF]/.test(s[i]!);
+
+/**
+ * A short, escaped excerpt: the whole text if short, else its start and end around an ellipsis.
+ * The cuts keep surrogate pairs whole (half of one would reach the page as U+FFFD).
+ */
 function excerpt(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ');
   if (flat.length <= max) return esc(flat);
   const half = Math.floor((max - 1) / 2);
-  return `${esc(flat.slice(0, half).trimEnd())} … ${esc(flat.slice(flat.length - half).trimStart())}`;
+  const head = insidePair(flat, half) ? half - 1 : half;
+  const tail = insidePair(flat, flat.length - half) ? flat.length - half + 1 : flat.length - half;
+  return `${esc(flat.slice(0, head).trimEnd())} … ${esc(flat.slice(tail).trimStart())}`;
 }
 
 /** A near passage's word diff for the details panel: changes in full (capped), long equal runs elided. */
