@@ -89,6 +89,19 @@ describe('neardup dedup', () => {
     expect(keys[0]).toEqual([join(folder, 'doc-0.txt'), join(folder, 'sub', 'doc-0-copy.txt')]);
   });
 
+  it('refuses an --out it could not write before reading any document', async () => {
+    // A bad last line: reading the input through would end with its error instead.
+    const lines = [...docs.slice(0, 10).map((d) => JSON.stringify(d)), 'not json'];
+    const input = jsonl('out-check.jsonl', lines);
+    for (const [out, why] of [
+      [join(dir, 'no-such-dir', 'clusters.jsonl'), 'no such directory'],
+      [dir, 'it is a directory'],
+    ] as const) {
+      const r = await run('dedup', input, '--out', out, '-q');
+      expect(r).toEqual({ code: 1, stdout: '', stderr: `neardup: ${out}: cannot write (${why})\n` });
+    }
+  });
+
   it('stops at a bad JSONL line, naming it, and writes no clusters', async () => {
     const lines = docs.slice(0, 20).map((d) => JSON.stringify(d));
     lines.splice(5, 0, '{"id": "x", "text": 42}');

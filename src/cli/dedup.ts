@@ -1,6 +1,8 @@
 // `neardup dedup PATH...`: find the clusters of near-duplicate documents in a corpus.
 
-import { writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { dedup } from '../index.js';
 import {
   badLineError,
@@ -38,6 +40,7 @@ export async function runDedup(args: string[], io: Output): Promise<string> {
   const input = await openDocuments(positionals, values, io);
   const size = batchSize(values);
   const workers = workerCount(values.workers);
+  if (values.out !== undefined) await checkWritable(values.out);
   const opened = await openIndex(values);
   const signer =
     workers === 0
@@ -105,6 +108,22 @@ function locate(error: CliError, input: DocumentInput): CliError {
     // not the JSON string of an id: leave the message as it is
   }
   return where === undefined ? error : new InputError(`${where}: ${error.message}`);
+}
+
+/**
+ * Fails at once when the clusters could not be written to `path` (a missing directory, no write
+ * permission, a directory of that name), rather than after reading the whole corpus.
+ */
+async function checkWritable(path: string): Promise<void> {
+  const fail = (why: string) => new CliError(`${path}: cannot write (${why})`);
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory()) throw fail('it is a directory');
+  try {
+    await access(info ? path : dirname(resolve(path)), constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw fail(code === 'ENOENT' ? 'no such directory' : (error as Error).message);
+  }
 }
 
 /** The `--workers` count: a whole number (0: no worker threads) or "auto" (one per core). */
