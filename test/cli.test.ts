@@ -172,6 +172,31 @@ describe('neardup compare', () => {
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 
+  it('--max-repeats sets the limit its warnings name: text and JSON say when it applied', async () => {
+    const line = 'Read more: the same boilerplate line appears under every paragraph here';
+    const side = (name: string) =>
+      Array.from({ length: 12 }, (_, i) => `${line}\n\nParagraph ${i} of ${name} says w${i}${name}.`).join(
+        '\n\n',
+      );
+    const [a, b] = [file('boiler-a.txt', side('a')), file('boiler-b.txt', side('b'))];
+    const json = async (...flags: string[]) =>
+      JSON.parse((await run('compare', a, b, '--format', 'json', ...flags)).stdout);
+    const lifted = await json();
+    expect(lifted.options.maxRepeats).toBe(100);
+    expect(lifted.warnings).toEqual([]);
+    const limited = await json('--max-repeats', '10');
+    expect(limited.options.maxRepeats).toBe(10);
+    expect(limited.warnings.join('\n')).toMatch(/more than maxRepeats \(10\) times/);
+    expect(limited.passages.length).toBeLessThan(lifted.passages.length);
+    expect((await json('--max-repeats', '0')).passages).toEqual(lifted.passages);
+    const text = await run('compare', a, b, '--max-repeats', '10');
+    expect(text.stdout).toMatch(/^Warning: .*maxRepeats \(10\)/m);
+    expect(await run('compare', a, b, '--max-repeats', 'many')).toMatchObject({
+      code: 2,
+      stderr: 'neardup: --max-repeats must be a whole number, got "many"\n',
+    });
+  });
+
   it('prints help and version', async () => {
     const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
     expect(spawn('--version').stdout).toBe(`${version}\n`);

@@ -17,6 +17,9 @@ Options:
   --shingle K          words per shingle (default: 5)
   --perms N            MinHash permutations (default: 128)
   --seed N             MinHash seed (default: 1)
+  --max-repeats N      phrases repeated more often than this start no passages, and shingles in
+                       more of B's paragraphs are boilerplate to the paragraph map; the report's
+                       warnings say when this applied (default: 100; 0: no limit)
   -h, --help           show this help`;
 
 const flags: Record<string, string> = {
@@ -24,6 +27,7 @@ const flags: Record<string, string> = {
   shingleSize: '--shingle',
   numPerm: '--perms',
   seed: '--seed',
+  maxRepeats: '--max-repeats',
 };
 
 function integer(name: string, value: string | undefined): number | undefined {
@@ -58,6 +62,7 @@ export async function runCompare(args: string[]): Promise<string> {
     shingleSize: integer('shingle', values.shingle),
     numPerm: integer('perms', values.perms),
     seed: integer('seed', values.seed),
+    maxRepeats: integer('max-repeats', values['max-repeats']),
   };
   const [pathA, pathB] = positionals as [string, string];
   const a = await readTextFile(pathA);
@@ -90,6 +95,7 @@ function parse(args: string[]) {
       shingle: { type: 'string' },
       perms: { type: 'string' },
       seed: { type: 'string' },
+      'max-repeats': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

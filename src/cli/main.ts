@@ -7,7 +7,7 @@ import { CliError } from './errors.js';
 const usage = `neardup ${version}: find near-duplicate text and show what two texts share
 
 Usage:
-  neardup compare A B [--format json|text|html] [--mode near|verbatim] [--min-words N] [--shingle K] [--perms N]
+  neardup compare A B [--format json|text|html] [--mode near|verbatim] [--min-words N] [--shingle K] [--perms N] [--seed N] [--max-repeats N]
   neardup dedup PATH... [--threshold J] [--perms N] [--shingle K] [--redis URL] [--prefix P] [--out FILE] [--workers N]
   neardup index PATH... (--out FILE | --redis URL [--prefix P]) [--threshold J] [--perms N] [--shingle K]
   neardup query PATH... (--index FILE | --redis URL [--prefix P]) [--limit N] [--min-score J]
