@@ -191,6 +191,16 @@ describe('seeds: passages shared with edits (near)', () => {
     for (const p of near) expect(p.similarity).toBeGreaterThan(0.6);
   });
 
+  it('nearMinSimilarity 0.7 drops the loosest, the second caption block, and keeps the lede', () => {
+    // docs/choosing-parameters.md quotes these figures.
+    const bySimilarity = near.map((p) => [A.slice(p.a.start, p.a.start + 20), p.similarity.toFixed(2)]);
+    expect(bySimilarity).toContainEqual(["Russia's president a", '0.92']);
+    expect(bySimilarity).toContainEqual(['Mr Putin and Mr Kim ', '0.67']);
+    const strict = compare(A, B, { nearMinSimilarity: 0.7 }).passages.filter((p) => p.kind === 'near');
+    expect(strict.map((p) => p.a)).toEqual(near.filter((p) => p.similarity >= 0.7).map((p) => p.a));
+    expect(strict).toHaveLength(3);
+  });
+
   it('keeps mode "verbatim" to the exact runs, the same ones', () => {
     const exact = compare(A, B, { mode: 'verbatim' });
     expect(exact.passages).toEqual(verbatimOf(exact));
