@@ -255,6 +255,9 @@ function cluster(pairs: ScoredPair[]): DedupCluster[] {
  * Signing is most of the work: `sign` moves it off the calling thread (see
  * {@link DedupOptions.sign}).
  *
+ * A document without words (an empty text, punctuation only) is inserted but matches nothing, so
+ * it is in no cluster, not even with another such document.
+ *
  * Resumable: documents already in the index (from an interrupted run on the same persistent
  * index) are not inserted again but still matched, so a re-run stores nothing twice and returns
  * the same clusters as a run that was never interrupted. A document already in the index under
