@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startProgress } from '../src/cli/corpus.js';
 import { main } from '../src/cli/main.js';
 import { dedup } from '../src/index.js';
 import { RedisStorage } from '../src/redis.js';
@@ -381,6 +382,30 @@ describe('neardup index and query', () => {
     const other = await run('query', probe, '--index', snapshot, '--perms', '64');
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/numPerm/);
+  });
+});
+
+describe('the progress bar', () => {
+  it("leaves the terminal's cursor and line wrapping alone, which a Ctrl-C could not restore", () => {
+    let written = '';
+    const terminal = Object.assign(
+      new Writable({
+        write(chunk, _encoding, done) {
+          written += String(chunk);
+          done();
+        },
+      }),
+      { isTTY: true, columns: 80, cursorTo() {}, clearLine() {}, moveCursor() {} },
+    );
+    const progress = startProgress(terminal, 1000, false, true);
+    progress.update(500, { pairs: 3 });
+    progress.stop();
+    expect(written).toContain('500/1000 documents');
+    // Hiding the cursor (?25l) or turning off wrapping (?7l): only stop() would turn them back on.
+    expect(written).not.toMatch(/\x1b\[\?(25|7)l/);
+    // Instead, each line of the bar is cut to the terminal's width.
+    for (const line of written.split(/\r|\n|\x1b\[\d*[GK]|\x1b7/))
+      expect(line.length).toBeLessThanOrEqual(80);
   });
 });
 

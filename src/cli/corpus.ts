@@ -301,7 +301,10 @@ export function startProgress(
         : `[{bar}] {value}/{total} documents | {speed} docs/s${pairs} | eta {eta_formatted}`,
     noTTYOutput: true,
     notTTYSchedule: 5000,
-    hideCursor: true,
+    // Ctrl-C ends dedup and query at once, before stop() could turn a hidden cursor or disabled
+    // line wrapping back on: leave the terminal as it is (the bar is cut to its width instead).
+    hideCursor: false,
+    linewrap: true,
   });
   bar.start(total ?? 0, 0, { speed: 0, pairs: 0 });
   return {
