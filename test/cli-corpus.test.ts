@@ -402,9 +402,10 @@ describe('the progress bar', () => {
     progress.stop();
     expect(written).toContain('500/1000 documents');
     // Hiding the cursor (?25l) or turning off wrapping (?7l): only stop() would turn them back on.
-    expect(written).not.toMatch(/\x1b\[\?(25|7)l/);
+    const esc = String.fromCharCode(0x1b);
+    expect(written).not.toMatch(new RegExp(`${esc}\\[\\?(25|7)l`));
     // Instead, each line of the bar is cut to the terminal's width.
-    for (const line of written.split(/\r|\n|\x1b\[\d*[GK]|\x1b7/))
+    for (const line of written.split(new RegExp(`\\r|\\n|${esc}\\[\\d*[GK]|${esc}7`)))
       expect(line.length).toBeLessThanOrEqual(80);
   });
 });
