@@ -125,6 +125,16 @@ describe('neardup compare', () => {
     // An endless device: the first chunk's NUL stops the read (it used to read until memory ran out).
     ['/dev/zero', () => ['/dev/zero', seedB], /\/dev\/zero: looks binary \(NUL byte at offset 0\)/],
     [
+      'UTF-16 (little-endian, with its byte-order mark)',
+      () => [seedA, file('utf16.txt', Uint8Array.of(0xff, 0xfe, 0x68, 0x00, 0x69, 0x00))],
+      /utf16\.txt: looks like UTF-16 \(byte-order mark\), expected UTF-8 text; convert it first$/,
+    ],
+    [
+      'UTF-16 (big-endian)',
+      () => [seedA, file('utf16be.txt', Uint8Array.of(0xfe, 0xff, 0x00, 0x68, 0x00, 0x69))],
+      /utf16be\.txt: looks like UTF-16/,
+    ],
+    [
       'invalid UTF-8',
       () => [seedA, file('latin1.txt', Uint8Array.of(0x63, 0x61, 0x66, 0xe9, 0x0a))],
       /latin1\.txt: not valid UTF-8 \(byte offset 3\)$/,
@@ -159,7 +169,11 @@ describe('neardup compare', () => {
     [['compare', seedA, seedB, '--min-words', 'eight'], /--min-words must be a whole number, got "eight"/],
     [['compare', seedA, seedB, '--min-words', '0'], /--min-words must be an integer ≥ 1, got 0/],
     [['compare', seedA, seedB, '--perms', '70000'], /--perms must be an integer in 1..65535, got 70000/],
-    [['compare', seedA, seedB, '--bogus'], /Unknown option '--bogus'/],
+    [
+      ['compare', seedA, seedB, '--bogus'],
+      /^neardup: unknown option --bogus \(see "neardup compare --help"\)\n$/,
+    ],
+    [['dedup', seedA, '--bogus=1'], /^neardup: unknown option --bogus \(see "neardup dedup --help"\)\n$/],
     [['compare', seedA, seedB, '--mode', 'fuzzy'], /--mode must be near or verbatim, got "fuzzy"/],
     [['frobnicate'], /unknown command "frobnicate"/],
     // parseArgs words these over three lines
@@ -208,7 +222,12 @@ describe('neardup compare', () => {
       code: 0,
       stdout: expect.stringContaining('--min-words N'),
     });
-    expect((await run()).code).toBe(2);
+    // No command at all is a usage error: the usage goes to stderr, nothing to stdout.
+    expect(await run()).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringContaining('neardup compare A B'),
+    });
   });
 
   it('exits with a one-line error from the real binary too', () => {

@@ -2,7 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { compare, formatHtml, formatJson, formatText } from '../index.js';
-import { CliError } from './errors.js';
+import { argumentError, CliError } from './errors.js';
 import { readTextFile } from './read-text.js';
 
 export const compareUsage = `Usage: neardup compare A B [options]
@@ -41,7 +41,7 @@ export async function runCompare(args: string[]): Promise<string> {
   try {
     parsed = parse(args);
   } catch (error) {
-    throw new CliError(`${(error as Error).message} (see "neardup compare --help")`, 2);
+    throw argumentError(error, 'compare');
   }
   const { values, positionals } = parsed;
   if (values.help) return `${compareUsage}\n`;

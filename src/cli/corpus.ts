@@ -7,7 +7,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import type { LSHOptions, MinHashLSH } from '../index.js';
 import { type DocumentInput, readDocuments } from './documents.js';
-import { CliError } from './errors.js';
+import { argumentError, CliError } from './errors.js';
 import type { Output } from './main.js';
 
 /** Flags common to the corpus commands, for node:util parseArgs. */
@@ -332,7 +332,7 @@ export function parseCorpusArgs<const T extends NonNullable<ParseArgsConfig['opt
   try {
     return parseArgs({ args, allowPositionals: true, strict: true, options: { ...corpusFlags, ...extra } });
   } catch (error) {
-    throw new CliError(`${(error as Error).message} (see "neardup ${command} --help")`, 2);
+    throw argumentError(error, command);
   }
 }
 

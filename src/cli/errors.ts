@@ -14,3 +14,16 @@ export class CliError extends Error {
  * the input changes.
  */
 export class InputError extends CliError {}
+
+/**
+ * The usage error for what node:util `parseArgs` threw on `command`'s arguments: its message, cut
+ * to the point where it is long-winded (an unknown option), and where to read the options.
+ */
+export function argumentError(error: unknown, command: string): CliError {
+  const message = (error as Error).message;
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  return new CliError(
+    `${unknown ? `unknown option ${unknown[1]}` : message} (see "neardup ${command} --help")`,
+    2,
+  );
+}

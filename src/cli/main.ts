@@ -43,9 +43,13 @@ const commands: Record<string, () => Promise<Command>> = {
 export async function main(argv: string[], out: Output): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    if (command === undefined) {
+      out.stderr(`${usage}\n`); // a usage error: nothing on stdout, which may be piped on
+      return 2;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
       out.stdout(`${usage}\n`);
-      return command === undefined ? 2 : 0;
+      return 0;
     }
     if (command === '--version' || command === '-v') {
       out.stdout(`${version}\n`);

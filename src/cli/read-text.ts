@@ -30,6 +30,10 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
   return -1;
 }
 
+// The UTF-16 byte-order marks, little- and big-endian: FF FE, FE FF.
+const isUtf16Bom = (b: Buffer) =>
+  b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff));
+
 // V8's longest string is 2^29 − 24 UTF-16 units; a file of more bytes may not decode into one.
 const MAX_BYTES = 2 ** 29 - 24;
 
@@ -49,6 +53,10 @@ export async function readTextFile(path: string): Promise<string> {
     if ((await stat(path)).isDirectory()) throw new CliError(`${path}: is a directory, expected a text file`);
     for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
       const nul = chunk.indexOf(0);
+      if (length === 0 && isUtf16Bom(chunk))
+        throw new CliError(
+          `${path}: looks like UTF-16 (byte-order mark), expected UTF-8 text; convert it first`,
+        );
       if (nul !== -1)
         throw new CliError(`${path}: looks binary (NUL byte at offset ${length + nul}), expected UTF-8 text`);
       length += chunk.length;
