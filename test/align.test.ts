@@ -112,8 +112,8 @@ describe('paragraph alignment on boilerplate', () => {
     ).toEqual(bp.expected);
     // The report says the boilerplate limit applied, and nothing when it is lifted.
     expect(r.warnings).toContainEqual(
-      `${tokenize(READ_MORE).length - 4} 5-word shingles occur in more than maxRepeats (100) of B's paragraphs ` +
-        'and were ignored as boilerplate when pairing paragraphs as near; set maxRepeats higher (or 0 for no limit) to use them',
+      `${tokenize(READ_MORE).length - 4} 5-word shingles found in more than maxRepeats (100) of B's paragraphs ` +
+        'were ignored as boilerplate when pairing paragraphs as near; set maxRepeats higher (or 0 for no limit) to use them',
     );
     expect(compare(bp.a, bp.b, { mode: 'verbatim', maxRepeats: 0 }).warnings).toEqual([]);
   });
@@ -159,7 +159,7 @@ describe('paragraph alignment on boilerplate', () => {
     const all = alignParagraphs(...sides(a, b), { ...defaultCompareOptions, maxRepeats: 0 });
     expect(all.cappedParagraphs).toBe(0);
     expect(compare(a, b, { mode: 'verbatim' }).warnings).toContainEqual(
-      expect.stringMatching(/^40 of A's paragraphs had more than 16 candidate near partners/),
+      expect.stringMatching(/^40 paragraphs of A had more than 16 candidate near partners/),
     );
   });
 });

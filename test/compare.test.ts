@@ -79,12 +79,31 @@ describe('compare: edge cases', () => {
     const b = 'na '.repeat(200);
     const limited = compare(a, b, { minWords: 8 });
     expect(limited.passages).toEqual([]);
-    expect(limited.warnings[0]).toMatch(/repeat more than maxRepeats \(100\) times/);
+    // 'na na …' of 300 words: 293 positions begin the one 8-word sequence, which repeats 293 times.
+    expect(limited.warnings[0]).toBe(
+      '293 positions of A begin 8-word sequences that repeat more than maxRepeats (100) times, and no ' +
+        'passage was started there; set maxRepeats higher (or 0 for no limit) to search them',
+    );
     const unlimited = compare(a, b, { minWords: 8, maxRepeats: 0 });
     // One maximal run per diagonal of the two periodic texts: 300 + 200 - 1 diagonals, less the
     // 7 at each corner that hold fewer than 8 words.
     expect(unlimited.passages.filter((p) => p.kind === 'verbatim')).toHaveLength(300 + 200 - 1 - 2 * 7);
     expect(unlimited.warnings).toEqual([]);
+  });
+
+  it('says in the singular when one shingle was boilerplate to the paragraph map', () => {
+    // 120 paragraphs a side whose only shared 5-word shingle is the one phrase each carries.
+    const side = (name: string) =>
+      Array.from(
+        { length: 120 },
+        (_, i) => `${name}${i}a ${name}${i}b alpha beta gamma delta epsilon ${name}${i}c`,
+      ).join('\n\n');
+    const r = compare(side('x'), side('y'), { mode: 'verbatim' });
+    expect(r.warnings).toEqual([
+      "1 5-word shingle found in more than maxRepeats (100) of B's paragraphs was ignored as boilerplate when " +
+        'pairing paragraphs as near; set maxRepeats higher (or 0 for no limit) to use them',
+    ]);
+    expect(r.paragraphs).toEqual([]);
   });
 
   it('is deterministic', () => {

@@ -247,6 +247,9 @@ function coverage(wordCount: number, spans: readonly TokenSpan[], side: 'a' | 'b
   return n / wordCount;
 }
 
+/** "1 paragraph", "3 paragraphs": a count for the report's warnings. */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const rangeOf = (p: Paragraph): Range => ({ start: p.start, end: p.end });
 
 /** The text's range from token `from` to token `to` (exclusive), or an empty range at `at` when from = to. */
@@ -456,18 +459,19 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
   const warnings: string[] = [];
   if (skippedSeeds > 0)
     warnings.push(
-      `${skippedSeeds} word ${opts.minWords}-grams of A repeat more than maxRepeats (${opts.maxRepeats}) times ` +
-        'and did not start passages; set maxRepeats higher (or 0 for no limit) to search them',
+      `${count(skippedSeeds, 'position')} of A begin ${opts.minWords}-word sequences that repeat more than ` +
+        `maxRepeats (${opts.maxRepeats}) times, and no passage was started there; set maxRepeats higher ` +
+        '(or 0 for no limit) to search them',
     );
   if (alignment.boilerplateShingles > 0)
     warnings.push(
-      `${alignment.boilerplateShingles} ${opts.shingleSize}-word shingles occur in more than maxRepeats ` +
-        `(${opts.maxRepeats}) of B's paragraphs and were ignored as boilerplate when pairing paragraphs ` +
-        'as near; set maxRepeats higher (or 0 for no limit) to use them',
+      `${count(alignment.boilerplateShingles, `${opts.shingleSize}-word shingle`)} found in more than ` +
+        `maxRepeats (${opts.maxRepeats}) of B's paragraphs ${alignment.boilerplateShingles === 1 ? 'was' : 'were'} ` +
+        'ignored as boilerplate when pairing paragraphs as near; set maxRepeats higher (or 0 for no limit) to use them',
     );
   if (alignment.cappedParagraphs > 0)
     warnings.push(
-      `${alignment.cappedParagraphs} of A's paragraphs had more than ${MOST_CANDIDATES} candidate near partners and ` +
+      `${count(alignment.cappedParagraphs, 'paragraph')} of A had more than ${MOST_CANDIDATES} candidate near partners and ` +
         `only the ${MOST_CANDIDATES} most alike by shingle Jaccard were edit-compared; set maxRepeats to 0 to compare them all`,
     );
 

@@ -128,6 +128,8 @@ export function formatText(report: Report, a: string, b: string, options: TextFo
   out.push(
     `Coverage    ${percent(report.coverage.a)} of A and ${percent(report.coverage.b)} of B lie in shared passages`,
   );
+  // Limits that applied come first: they qualify everything below.
+  for (const w of report.warnings) out.push(wrap(`Warning: ${w}`, width, ''));
   out.push('');
   const numbers = passageNumbers(report);
   const near = report.passages.filter((p) => p.kind === 'near');
@@ -178,6 +180,5 @@ export function formatText(report: Report, a: string, b: string, options: TextFo
   out.push(
     `  Unmatched in B (${report.unmatched.b.length}), starting at lines: ${lines('b', report.unmatched.b)}`,
   );
-  for (const w of report.warnings) out.push(`\nWarning: ${w}`);
   return `${out.join('\n')}\n`;
 }
