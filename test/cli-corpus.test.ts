@@ -511,6 +511,28 @@ describe('neardup index --out, interrupted (the built dist/cli.js)', () => {
     expect((await run('index', file, '--out', whole, '-q')).code).toBe(0);
     expect(readFileSync(out).equals(readFileSync(whole))).toBe(true);
   }, 60_000);
+
+  it('dedup stops reading on Ctrl-C and says that no clusters were written', async () => {
+    const total = 40_000;
+    const next = rng(8);
+    const lines: string[] = [];
+    for (let i = 0; i < total; i++)
+      lines.push(JSON.stringify({ id: `doc-${i}`, text: randomWords(40, next).join(' ') }));
+    const file = jsonl('interrupt-dedup.jsonl', lines);
+    const out = join(dir, 'interrupted-clusters.jsonl');
+    let sent = false;
+    const r = await spawnCli(['dedup', file, '--out', out, '--batch', '500'], (_, child) => {
+      if (sent) return;
+      sent = true;
+      setTimeout(() => child.kill('SIGINT'), 100);
+    });
+    expect(r.code).toBe(130);
+    expect(r.stdout).toBe('');
+    const said = /neardup: interrupted after (\d+) documents; no clusters were written\n$/.exec(r.stderr);
+    expect(said, r.stderr).not.toBeNull();
+    expect(Number(said![1])).toBeLessThan(total);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 });
 
 const available = hasRedisServer();

@@ -8,10 +8,13 @@ import {
   badLineError,
   batchSize,
   corpusFlagsUsage,
+  type Interrupt,
   libraryCall,
+  listenForInterrupt,
   openDocuments,
   openIndex,
   parseCorpusArgs,
+  signalExitCode,
   startProgress,
 } from './corpus.js';
 import type { DocumentInput } from './documents.js';
@@ -46,12 +49,14 @@ export async function runDedup(args: string[], io: Output): Promise<string> {
     workers === 0
       ? undefined
       : (await import('../node.js')).workerSigner(workers === 'auto' ? {} : { workers });
+  // Ctrl-C ends the input: dedup finishes the batches under way, the index is closed cleanly.
+  const interrupt = listenForInterrupt(io);
   const progress = startProgress(io.progress, input.total, values.quiet ?? false, true);
   let result: Awaited<ReturnType<typeof dedup>>;
   try {
     result = await libraryCall(
       () =>
-        dedup(input.documents, {
+        dedup(untilInterrupted(input.documents, interrupt), {
           index: opened.index,
           batchSize: size,
           onProgress: (p) => progress.update(p.documents, { pairs: p.pairs }),
@@ -61,6 +66,7 @@ export async function runDedup(args: string[], io: Output): Promise<string> {
       opened.where === 'memory' ? '' : `${opened.where}: `,
     );
   } catch (error) {
+    interrupt.stop();
     progress.stop();
     await signer?.close();
     await opened.close().catch(() => {});
@@ -71,9 +77,18 @@ export async function runDedup(args: string[], io: Output): Promise<string> {
     if (located instanceof InputError) throw new InputError(kept);
     throw new CliError(`${kept}: run the same command again to resume`);
   }
+  interrupt.stop();
   progress.stop();
   await signer?.close();
   await opened.close();
+  if (interrupt.signal)
+    throw new CliError(
+      `interrupted after ${result.documents} documents; no clusters were written` +
+        (opened.where === 'memory'
+          ? ''
+          : `; the documents indexed so far are kept in ${opened.where}: run the same command again to resume`),
+      signalExitCode(interrupt.signal),
+    );
   const stopped = input.stoppedBy();
   if (stopped)
     throw badLineError(
@@ -96,6 +111,14 @@ export async function runDedup(args: string[], io: Output): Promise<string> {
     throw new CliError(`${values.out}: cannot write (${(error as Error).message})`);
   }
   return '';
+}
+
+/** `docs` until a signal arrives: then the stream ends, as if the input had. */
+async function* untilInterrupted<T>(docs: AsyncIterable<T>, interrupt: Interrupt): AsyncIterable<T> {
+  for await (const doc of docs) {
+    if (interrupt.signal) return;
+    yield doc;
+  }
 }
 
 /** A library error about one document ("document \"id\" …"), with where it was read in front. */
