@@ -472,23 +472,32 @@ describe('neardup index --out, interrupted (the built dist/cli.js)', () => {
     );
   }
 
-  it('saves what it indexed on Ctrl-C; running it again ends with the index of an uninterrupted run', async () => {
-    const total = 40_000;
-    const next = rng(7);
+  const total = 40_000;
+  /** A JSONL file of `total` documents of 40 random words, long enough to interrupt. */
+  function bigCorpus(name: string, seed: number): string {
+    const next = rng(seed);
     const lines: string[] = [];
     for (let i = 0; i < total; i++)
       lines.push(JSON.stringify({ id: `doc-${i}`, text: randomWords(40, next).join(' ') }));
-    const file = jsonl('interrupt.jsonl', lines);
-    const out = join(dir, 'interrupted.ndlx');
-    const args = ['index', file, '--out', out, '--batch', '500'];
+    return jsonl(name, lines);
+  }
 
+  /** Runs the built CLI and sends it SIGINT 100 ms after its first output on stderr. */
+  function interruptCli(args: string[]) {
     // The progress bar's first line comes once the index is open and the signal handler is set.
     let sent = false;
-    const interrupted = await spawnCli(args, (_, child) => {
+    return spawnCli(args, (_, child) => {
       if (sent) return;
       sent = true;
       setTimeout(() => child.kill('SIGINT'), 100);
     });
+  }
+
+  it('saves what it indexed on Ctrl-C; running it again ends with the index of an uninterrupted run', async () => {
+    const file = bigCorpus('interrupt.jsonl', 7);
+    const out = join(dir, 'interrupted.ndlx');
+    const args = ['index', file, '--out', out, '--batch', '500'];
+    const interrupted = await interruptCli(args);
     expect(interrupted.code).toBe(130);
     expect(interrupted.stdout).toBe('');
     const saved =
@@ -513,19 +522,9 @@ describe('neardup index --out, interrupted (the built dist/cli.js)', () => {
   }, 60_000);
 
   it('dedup stops reading on Ctrl-C and says that no clusters were written', async () => {
-    const total = 40_000;
-    const next = rng(8);
-    const lines: string[] = [];
-    for (let i = 0; i < total; i++)
-      lines.push(JSON.stringify({ id: `doc-${i}`, text: randomWords(40, next).join(' ') }));
-    const file = jsonl('interrupt-dedup.jsonl', lines);
+    const file = bigCorpus('interrupt-dedup.jsonl', 8);
     const out = join(dir, 'interrupted-clusters.jsonl');
-    let sent = false;
-    const r = await spawnCli(['dedup', file, '--out', out, '--batch', '500'], (_, child) => {
-      if (sent) return;
-      sent = true;
-      setTimeout(() => child.kill('SIGINT'), 100);
-    });
+    const r = await interruptCli(['dedup', file, '--out', out, '--batch', '500']);
     expect(r.code).toBe(130);
     expect(r.stdout).toBe('');
     const said = /neardup: interrupted after (\d+) documents; no clusters were written\n$/.exec(r.stderr);
