@@ -234,4 +234,24 @@ describe('formatters', () => {
     expect(text).toMatch(/Paragraphs paired: 1 \(0 identical, 1 near, 0 moved\)/);
     expect(text).toContain('Unmatched in A (1), starting at lines: 1');
   });
+
+  it("shows a near passage as A's text with B's edits inline, labelled in report order", () => {
+    const a =
+      'Intro line that both share word for word here today.\n\nThe council voted on Monday to close the old ' +
+      'library on Main Street and to sell the land to a developer next year.\n';
+    const b =
+      'Intro line that both share word for word here today.\n\nThe city council voted on Monday to close the ' +
+      'library on Main Street and to sell the land to a builder next year.\n';
+    const near = compare(a, b);
+    expect(near.passages.map((p) => p.kind)).toEqual(['verbatim', 'near', 'verbatim']);
+    const text = formatText(near, a, b, { width: 1000 }).replace(/\n {6}/g, ' ');
+    expect(text).toContain(
+      'N1  33 / 33 words, similarity 0.939   A 1:1-3:113   B 1:1-3:112   (verbatim inside: #1, #2)',
+    );
+    // An insertion between two words gets a space of its own; a replacement sits in place.
+    expect(text).toContain(
+      'today. ⏎ ⏎ The {+city+} council voted on Monday to close the [-old-] library on Main Street and to ' +
+        'sell the land to a [-developer-]{+builder+} next year\n',
+    );
+  });
 });

@@ -76,20 +76,28 @@ function passageNumbers(report: Report): string[] {
 
 /** A near passage as A's text with B's edits inline, wdiff style: `[-deleted-]{+inserted+}`. */
 function inlineDiff(p: NearPassage, a: string, b: string): string {
-  let out = '';
+  // Pieces joined once at the end, and the last one kept apart: reading the end of a string built
+  // with += flattens it, which made a passage of thousands of steps quadratic.
+  const out: string[] = [];
+  let last = '';
+  const add = (piece: string) => {
+    if (!piece) return;
+    out.push(piece);
+    last = piece;
+  };
   let at = p.a.start;
   for (const step of p.diff) {
-    out += a.slice(at, step.a.start);
+    add(a.slice(at, step.a.start));
     const inA = a.slice(step.a.start, step.a.end);
     const inB = b.slice(step.b.start, step.b.end);
-    if (step.op === 'equal') out += inA;
+    if (step.op === 'equal') add(inA);
     else {
-      if (!inA && out && !/\s$/.test(out)) out += ' '; // an insertion between two words
-      out += `${inA ? `[-${inA}-]` : ''}${inB ? `{+${inB}+}` : ''}`;
+      if (!inA && last && !/\s$/.test(last)) add(' '); // an insertion between two words
+      add(`${inA ? `[-${inA}-]` : ''}${inB ? `{+${inB}+}` : ''}`);
     }
     at = step.a.end;
   }
-  return out;
+  return out.join('');
 }
 
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -135,15 +143,16 @@ export function formatText(report: Report, a: string, b: string, options: TextFo
   const near = report.passages.filter((p) => p.kind === 'near');
   if (o.mode === 'near') {
     out.push(`Passages shared with edits: ${near.length}`);
-    for (const p of near) {
+    report.passages.forEach((p, i) => {
+      if (p.kind !== 'near') return;
       const inside = p.verbatim.map((v) => numbers[v]).join(', ');
       out.push('');
       out.push(
-        `  ${numbers[report.passages.indexOf(p)]}  ${p.words} / ${p.wordsB} words, similarity ${fixed(p.similarity)}` +
+        `  ${numbers[i]}  ${p.words} / ${p.wordsB} words, similarity ${fixed(p.similarity)}` +
           `   A ${span('a', p.a)}   B ${span('b', p.b)}${inside ? `   (verbatim inside: ${inside})` : ''}`,
       );
       out.push(wrap(inlineDiff(p, a, b), width, '      '));
-    }
+    });
     out.push('');
   }
   const verbatim = report.passages.filter((p) => p.kind === 'verbatim');
