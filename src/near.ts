@@ -531,6 +531,11 @@ function splitByLabel(group: readonly number[], label: Int32Array): number[][] |
   return [...parts.values()];
 }
 
+/** Appends `items` to `list` one by one: `list.push(...items)` overflows the call stack past ~120,000 items. */
+function pushAll<T>(list: T[], items: readonly T[]): void {
+  for (const item of items) list.push(item);
+}
+
 /** Clusters: split along A, then along B, again and again, until no gap splits any group. */
 function clusterSeeds(seeds: Seeds, members: number[], maxGap: number): number[][] {
   const done: number[][] = [];
@@ -539,11 +544,11 @@ function clusterSeeds(seeds: Seeds, members: number[], maxGap: number): number[]
     const group = stack.pop()!;
     const byA = splitByGaps(group, seeds.a0, seeds.a1, maxGap);
     if (byA.length > 1) {
-      stack.push(...byA);
+      pushAll(stack, byA);
       continue;
     }
     const byB = splitByGaps(group, seeds.b0, seeds.b1, maxGap);
-    if (byB.length > 1) stack.push(...byB);
+    if (byB.length > 1) pushAll(stack, byB);
     else done.push(group);
   }
   return done;
@@ -795,12 +800,12 @@ export function findNearPassages(a: NearSide, b: NearSide, options: NearOptions)
     const { chain, kept } = pruneCluster(seeds, group, e, label);
     if (chain.length === 0) continue; // loose evidence only: nothing anchors a diff
     if (kept.length < group.length) {
-      pending.push(...clusterSeeds(seeds, kept, maxGap));
+      pushAll(pending, clusterSeeds(seeds, kept, maxGap));
       continue;
     }
     const parts = label && splitByLabel(kept, label);
     if (parts) {
-      for (const part of parts) pending.push(...clusterSeeds(seeds, part, maxGap));
+      for (const part of parts) pushAll(pending, clusterSeeds(seeds, part, maxGap));
       continue;
     }
     const coverA = cover(e.a, e.aEnd, seeds.a0, seeds.a1, kept);
@@ -815,7 +820,7 @@ export function findNearPassages(a: NearSide, b: NearSide, options: NearOptions)
           seeds.b0[s]! >= stretchB.start &&
           seeds.b1[s]! <= stretchB.end,
       );
-      pending.push(...clusterSeeds(seeds, inside, maxGap));
+      pushAll(pending, clusterSeeds(seeds, inside, maxGap));
       continue;
     }
     const density = Math.min(coverA.count / (e.aEnd - e.a), coverB.count / (e.bEnd - e.b));

@@ -275,6 +275,21 @@ describe('findNearPassages', () => {
     ]);
     expect(found[0]!.similarity).toBeCloseTo(28 / 30, 12);
   });
+
+  it('keeps more isolated seeds than a call may take arguments (200,000 clusters of one seed)', () => {
+    // Every fourth word of B differs and no gap is allowed: each 3-word run is a cluster of its own.
+    // Pushing them all in one call (push(...groups)) overflowed the call stack.
+    const n = 800_000;
+    const a = Uint32Array.from({ length: n }, (_, i) => i);
+    const b = a.map((w, i) => (i % 4 === 3 ? n + i : w));
+    const stop = new Uint8Array(n);
+    const options = { seedWords: 3, looseWords: 3, maxGap: 0, minWords: 3, minDensity: 0.4, maxRepeats: 100 };
+    const found = findNearPassages({ ids: a, stop }, { ids: b, stop }, options);
+    expect(found).toHaveLength(n / 4);
+    expect(found.every((m, k) => m.a === 4 * k && m.aEnd === 4 * k + 3 && m.b === m.a && m.equal === 3)).toBe(
+      true,
+    );
+  });
 });
 
 describe('heaviestChain', () => {
