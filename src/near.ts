@@ -15,7 +15,7 @@
 import { diffArrays } from 'diff';
 import { fmix32 } from './hash.js';
 import { findSharedRuns } from './passages.js';
-import { type Boxes, heaviestChain, KeyTable } from './sequence.js';
+import { type Boxes, heaviestChain, KeyTable, pairBudget, repeatLimit } from './sequence.js';
 
 /**
  * Options of {@link findNearPassages}; {@link compare} takes them as `near*` options.
@@ -289,6 +289,10 @@ function collectSeeds(a: NearSide, b: NearSide, o: Required<NearOptions>): Seeds
   const lb = looseKeys(b, o.looseWords);
   const tableB = new KeyTable(lb.keys);
   const tableA = o.maxRepeats > 0 ? new KeyTable(la.keys) : undefined;
+  // The repeat limit of loose keys, lowered like that of exact seeds (see repeatLimit).
+  const limit = tableA
+    ? repeatLimit(la.keys, tableA, tableB, o.maxRepeats, pairBudget(a.ids.length + b.ids.length))
+    : 0;
   const maxSpan = o.looseSpan;
   const last = o.looseWords - 1;
   for (let i = 0; i < la.keys.length; i++) {
@@ -304,8 +308,7 @@ function collectSeeds(a: NearSide, b: NearSide, o: Required<NearOptions>): Seeds
       if (lb.keys[j] !== key) continue;
       if (!counted) {
         counted = true;
-        if (tableB.count(key, o.maxRepeats) > o.maxRepeats || tableA!.count(key, o.maxRepeats) > o.maxRepeats)
-          break;
+        if (tableB.count(key, limit) > limit || tableA!.count(key, limit) > limit) break;
       }
       const j0 = lb.positions[j]!;
       const j1 = lb.positions[j + last]! + 1;

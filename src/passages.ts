@@ -5,7 +5,7 @@
 // and start a run only at a left-maximal match, extending it right. Each maximal run is thus
 // found exactly once, from its first gram: expected time O(|A| + |B| + output), no |A|×|B| table.
 
-import { KeyTable } from './sequence.js';
+import { KeyTable, pairBudget, repeatLimit } from './sequence.js';
 
 /**
  * A shared run of words: `length` words from token `a` in A equal those from token `b` in B.
@@ -39,8 +39,13 @@ export interface WordRun {
 export interface SharedRuns {
   /** Maximal runs, ordered by their position in A, then in B. */
   runs: WordRun[];
-  /** Word n-grams shared by both texts (counted per position in A) not used as seeds because they repeat more than `maxRepeats` times in either. */
+  /** Word n-grams shared by both texts (counted per position in A) not used as seeds because they repeat more than `repeatLimit` times in either. */
   skippedSeeds: number;
+  /**
+   * The repeat limit applied: `maxRepeats`, or lower when pairing every repeat up to `maxRepeats`
+   * would have taken more than the budget of occurrence pairs (0: no limit).
+   */
+  repeatLimit: number;
 }
 
 const BASE = 0x2f0b3a49; // odd multiplier of the rolling polynomial hash
@@ -73,7 +78,17 @@ function sameWords(a: Uint32Array, i: number, b: Uint32Array, j: number, m: numb
  * Word ids must come from one shared vocabulary (equal words, equal ids). Unless `maxRepeats`
  * is 0 (the default here: no limit), grams occurring more than `maxRepeats` times in either text
  * are not used as seeds: a guard against quadratic work on degenerate input ("na na na …");
- * their count is returned as `skippedSeeds`.
+ * their count is returned as `skippedSeeds`. The limit is lowered (see `repeatLimit` in the
+ * result) when pairing every repeat up to `maxRepeats` would take more than `budget` occurrence
+ * pairs: the runs of a text that repeats one article fifty times against an edited copy would
+ * otherwise cost the time and output of 50 × 50 copies of the article.
+ *
+ * @param a - word ids of A.
+ * @param b - word ids of B, from the same vocabulary.
+ * @param minWords - shortest run, in words (the n of the n-grams that seed runs).
+ * @param maxRepeats - n-grams repeated more often than this in either text seed no run; 0: no limit.
+ * @param budget - most occurrence pairs the repeated n-grams may cost before the limit is lowered
+ * (default: one per word of the two texts, at least 100,000; only with a `maxRepeats` limit).
  *
  * @example
  * ```ts
@@ -81,15 +96,22 @@ function sameWords(a: Uint32Array, i: number, b: Uint32Array, j: number, m: numb
  * // => [{ a: 1, b: 1, length: 3 }]
  * ```
  */
-export function findSharedRuns(a: Uint32Array, b: Uint32Array, minWords: number, maxRepeats = 0): SharedRuns {
+export function findSharedRuns(
+  a: Uint32Array,
+  b: Uint32Array,
+  minWords: number,
+  maxRepeats = 0,
+  budget = pairBudget(a.length + b.length),
+): SharedRuns {
   const runs: WordRun[] = [];
   const m = minWords;
-  if (a.length < m || b.length < m) return { runs, skippedSeeds: 0 };
+  if (a.length < m || b.length < m) return { runs, skippedSeeds: 0, repeatLimit: maxRepeats };
   const gramsA = gramHashes(a, m);
   const gramsB = gramHashes(b, m);
   // Chained hash tables over the grams (typed arrays); chains list positions in ascending order.
   const tableB = new KeyTable(gramsB);
   const tableA = maxRepeats > 0 ? new KeyTable(gramsA) : undefined;
+  const limit = tableA ? repeatLimit(gramsA, tableA, tableB, maxRepeats, budget) : 0;
 
   let skippedSeeds = 0;
   for (let i = 0; i < gramsA.length; i++) {
@@ -99,7 +121,7 @@ export function findSharedRuns(a: Uint32Array, b: Uint32Array, minWords: number,
       if (gramsB[j] !== g) continue;
       if (!counted) {
         counted = true;
-        if (tableB.count(g, maxRepeats) > maxRepeats || tableA!.count(g, maxRepeats) > maxRepeats) {
+        if (tableB.count(g, limit) > limit || tableA!.count(g, limit) > limit) {
           skippedSeeds++;
           break;
         }
@@ -111,5 +133,5 @@ export function findSharedRuns(a: Uint32Array, b: Uint32Array, minWords: number,
       runs.push({ a: i, b: j, length });
     }
   }
-  return { runs, skippedSeeds };
+  return { runs, skippedSeeds, repeatLimit: limit };
 }

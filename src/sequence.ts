@@ -129,3 +129,54 @@ export class KeyTable {
     return n;
   }
 }
+
+/**
+ * Occurrence pairs that repeated keys may cost, per word of the two texts: past this, the repeat
+ * limit is lowered (see {@link repeatLimit}). Ordinary prose stays well under it (the benchmark
+ * pairs 0.13–0.25 for 8- and 3-word keys, a text against itself 0.5); repetitive input goes far
+ * over (a server log 1–5, one article repeated 50 times per megabyte 20–45), and there the seeds
+ * past this many were measured to add time and memory but no passage.
+ */
+export const PAIRS_PER_WORD = 1;
+
+/**
+ * The occurrence pairs repeated keys may cost in two texts of `words` words in all:
+ * {@link PAIRS_PER_WORD} per word, and never under 100,000 (work too small to matter, so short
+ * texts keep every pairing of a repeated caption or line).
+ */
+export const pairBudget = (words: number): number => Math.max(100_000, PAIRS_PER_WORD * words);
+
+/**
+ * The repeat limit to use for keys shared by A and B: `maxRepeats`, or lower when pairing every
+ * occurrence of the keys that repeat up to `maxRepeats` times would cost more than `budget`
+ * occurrence pairs (count in A × count in B, summed over those keys). Each pair becomes a seed or a
+ * run to extend, so repetitive input (a page scraped with the same article fifty times, a log)
+ * would otherwise cost up to `maxRepeats` × the texts' length in time and report size. The limit
+ * is the highest that fits, so the least repeated keys are kept. `maxRepeats` 0: no limit (0).
+ */
+export function repeatLimit(
+  keysA: Uint32Array,
+  tableA: KeyTable,
+  tableB: KeyTable,
+  maxRepeats: number,
+  budget: number,
+): number {
+  if (maxRepeats === 0) return 0;
+  const pairsAt = new Float64Array(maxRepeats + 1); // pairs of the keys whose larger count is m
+  for (let i = 0; i < keysA.length; i++) {
+    const key = keysA[i]!;
+    let first = tableA.first(key);
+    while (keysA[first] !== key) first = tableA.next[first]!;
+    if (first !== i) continue; // each key once, at its first occurrence
+    const inA = tableA.count(key, maxRepeats);
+    const inB = inA > maxRepeats ? 0 : tableB.count(key, maxRepeats);
+    if (inB === 0 || inB > maxRepeats) continue;
+    pairsAt[Math.max(inA, inB)]! += inA * inB;
+  }
+  let total = 0;
+  for (let m = 1; m <= maxRepeats; m++) {
+    total += pairsAt[m]!;
+    if (total > budget) return Math.max(1, m - 1);
+  }
+  return maxRepeats;
+}

@@ -91,6 +91,26 @@ describe('compare: edge cases', () => {
     expect(unlimited.warnings).toEqual([]);
   });
 
+  it('lowers the repeat limit when a repeated article would pair every copy with every copy, and says so', () => {
+    // One 200-word article 40 times (a page scraped with it on every page) against a copy of the
+    // set with one word changed per article: every 8-word sequence repeats 40 times on each side,
+    // under maxRepeats (100), so all 40 × 40 copies would pair: 1,600 runs, each an article long.
+    const next = rng(11);
+    const article = `${randomWords(200, next).join(' ')}.`;
+    const a = Array.from({ length: 40 }, () => article).join('\n\n');
+    const b = Array.from({ length: 40 }, (_, i) => article.replace(/^\S+/, `changed${i}`)).join('\n\n');
+    const r = compare(a, b, { mode: 'verbatim' });
+    expect(r.warnings[0]).toMatch(
+      /^\d+ positions of A begin 8-word sequences that repeat more than \d+ times, and no passage was started there: maxRepeats \(100\) was lowered to \d+ because pairing every repeat would have taken more than 100,000 occurrence pairs; set maxRepeats to 0 to search them all$/,
+    );
+    const words = r.passages.reduce((n, p) => n + p.words, 0);
+    expect(words).toBeLessThanOrEqual(r.words.a + r.words.b);
+    // maxRepeats 0 lifts every limit: the 1,600 pairings of the article's body.
+    const all = compare(a, b, { mode: 'verbatim', maxRepeats: 0 });
+    expect(all.warnings).toEqual([]);
+    expect(all.passages.length).toBeGreaterThanOrEqual(1600);
+  });
+
   it('says in the singular when one shingle was boilerplate to the paragraph map', () => {
     // 120 paragraphs a side whose only shared 5-word shingle is the one phrase each carries.
     const side = (name: string) =>

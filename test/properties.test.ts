@@ -403,6 +403,39 @@ describe('findSharedRuns() against a brute-force oracle', () => {
       fcParams(500),
     );
   });
+
+  it('lowers the repeat limit to keep occurrence pairs within budget, and only as far as it must', () => {
+    fc.assert(
+      fc.property(idsArb, idsArb, fc.integer({ min: 1, max: 4 }), (a, b, m) => {
+        const budget = a.length + b.length; // one pair per word, as in texts past 100,000 words
+        const { runs, repeatLimit } = findSharedRuns(
+          Uint32Array.from(a),
+          Uint32Array.from(b),
+          m,
+          1000,
+          budget,
+        );
+        const grams = (x: readonly number[]) => {
+          const counts = new Map<string, number>();
+          for (let i = 0; i + m <= x.length; i++) {
+            const g = x.slice(i, i + m).join();
+            counts.set(g, (counts.get(g) ?? 0) + 1);
+          }
+          return counts;
+        };
+        const [inA, inB] = [grams(a), grams(b)];
+        const under = (g: string, t: number) => (inA.get(g) ?? 0) <= t && (inB.get(g) ?? 0) <= t;
+        const pairsUpTo = (t: number) =>
+          [...inA].reduce((sum, [g, n]) => sum + (under(g, t) ? n * (inB.get(g) ?? 0) : 0), 0);
+        expect(pairsUpTo(repeatLimit)).toBeLessThanOrEqual(budget);
+        expect(repeatLimit === 1000 || pairsUpTo(repeatLimit + 1) > budget).toBe(true);
+        // Exactly the maximal runs whose first gram repeats no more than the limit on either side.
+        const kept = oracleRuns(a, b, m).filter((r) => under(a.slice(r.a, r.a + m).join(), repeatLimit));
+        expect([...runs].sort(byPosition)).toEqual(kept);
+      }),
+      fcParams(1000),
+    );
+  });
 });
 
 describe('tokenize() and segmentParagraphs() offsets', () => {

@@ -6,6 +6,7 @@ import { estimateJaccard, exactJaccard, minhash, standardError } from '../minhas
 import { type DiffOp, type DiffStep, findNearPassages, type NearMatch } from '../near.js';
 import { type CompareOptions, type ResolvedCompareOptions, resolveCompareOptions } from '../options.js';
 import { findSharedRuns, type WordRun } from '../passages.js';
+import { pairBudget } from '../sequence.js';
 import { shingle } from '../shingle.js';
 import { ENGLISH_STOP_WORDS } from '../stopwords.js';
 import {
@@ -247,6 +248,9 @@ function coverage(wordCount: number, spans: readonly TokenSpan[], side: 'a' | 'b
   return n / wordCount;
 }
 
+/** 1234567 → "1,234,567", the same in every locale. */
+const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+
 /** "1 paragraph", "3 paragraphs": a count for the report's warnings. */
 const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
@@ -423,7 +427,7 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
   const minhashOptions = { numPerm: opts.numPerm, seed: opts.seed };
   const estimated = estimateJaccard(minhash(shinglesA, minhashOptions), minhash(shinglesB, minhashOptions));
 
-  const { runs, skippedSeeds } = findSharedRuns(idsA, idsB, opts.minWords, opts.maxRepeats);
+  const { runs, skippedSeeds, repeatLimit } = findSharedRuns(idsA, idsB, opts.minWords, opts.maxRepeats);
   const verbatimSpans = runs.map(spanOfRun);
   const paragraphsA = segmentParagraphs(tokensA);
   const paragraphsB = segmentParagraphs(tokensB);
@@ -459,9 +463,14 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
   const warnings: string[] = [];
   if (skippedSeeds > 0)
     warnings.push(
-      `${count(skippedSeeds, 'position')} of A begin ${opts.minWords}-word sequences that repeat more than ` +
-        `maxRepeats (${opts.maxRepeats}) times, and no passage was started there; set maxRepeats higher ` +
-        '(or 0 for no limit) to search them',
+      repeatLimit < opts.maxRepeats
+        ? `${count(skippedSeeds, 'position')} of A begin ${opts.minWords}-word sequences that repeat more than ` +
+            `${repeatLimit} times, and no passage was started there: maxRepeats (${opts.maxRepeats}) was lowered ` +
+            `to ${repeatLimit} because pairing every repeat would have taken more than ` +
+            `${thousands(pairBudget(idsA.length + idsB.length))} occurrence pairs; set maxRepeats to 0 to search them all`
+        : `${count(skippedSeeds, 'position')} of A begin ${opts.minWords}-word sequences that repeat more than ` +
+            `maxRepeats (${opts.maxRepeats}) times, and no passage was started there; set maxRepeats higher ` +
+            '(or 0 for no limit) to search them',
     );
   if (alignment.boilerplateShingles > 0)
     warnings.push(
