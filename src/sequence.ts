@@ -162,7 +162,10 @@ export function repeatLimit(
   budget: number,
 ): number {
   if (maxRepeats === 0) return 0;
-  const pairsAt = new Float64Array(maxRepeats + 1); // pairs of the keys whose larger count is m
+  // No key occurs more often than the longer side has keys: limits past that all cost the same,
+  // and a count per limit up to a huge maxRepeats (2^32) would not fit in memory.
+  const most = Math.min(maxRepeats, Math.max(keysA.length, tableB.keys.length));
+  const pairsAt = new Float64Array(most + 1); // pairs of the keys whose larger count is m
   for (let i = 0; i < keysA.length; i++) {
     const key = keysA[i]!;
     let first = tableA.first(key);
@@ -174,7 +177,7 @@ export function repeatLimit(
     pairsAt[Math.max(inA, inB)]! += inA * inB;
   }
   let total = 0;
-  for (let m = 1; m <= maxRepeats; m++) {
+  for (let m = 1; m <= most; m++) {
     total += pairsAt[m]!;
     if (total > budget) return Math.max(1, m - 1);
   }

@@ -111,6 +111,19 @@ describe('compare: edge cases', () => {
     expect(all.passages.length).toBeGreaterThanOrEqual(1600);
   });
 
+  it('takes any maxRepeats the options accept, however large, as no lower limit than the texts need', () => {
+    // The repeat budget once kept a count per limit up to maxRepeats: 2^32 threw "Invalid typed
+    // array length", and 10^9 took seconds on two short texts.
+    const a = 'na '.repeat(300);
+    const b = 'na '.repeat(200);
+    const expected = compare(a, b, { minWords: 8, maxRepeats: 1000 });
+    for (const maxRepeats of [2 ** 32, Number.MAX_SAFE_INTEGER]) {
+      const r = compare(a, b, { minWords: 8, maxRepeats });
+      expect(r.passages).toEqual(expected.passages);
+      expect(r.warnings).toEqual([]);
+    }
+  });
+
   it('says in the singular when one shingle was boilerplate to the paragraph map', () => {
     // 120 paragraphs a side whose only shared 5-word shingle is the one phrase each carries.
     const side = (name: string) =>
