@@ -15,7 +15,7 @@
 import { diffArrays } from 'diff';
 import { fmix32 } from './hash.js';
 import { findSharedRuns } from './passages.js';
-import { type Boxes, heaviestChain, KeyTable, pairBudget, repeatLimit } from './sequence.js';
+import { type Boxes, heaviestChain, KeyTable, PAIRS_PER_WORD, pairBudget, repeatLimit } from './sequence.js';
 
 /**
  * Options of {@link findNearPassages}; {@link compare} takes them as `near*` options.
@@ -269,7 +269,9 @@ function collectSeeds(a: NearSide, b: NearSide, o: Required<NearOptions>): Seeds
     b0.push(j);
     b1.push(jEnd);
   };
-  for (const r of findSharedRuns(a.ids, b.ids, o.seedWords, o.maxRepeats).runs) {
+  // Seeds cost far more per pair than verbatim runs (clustering): a budget of their own.
+  const budget = pairBudget(a.ids.length + b.ids.length, PAIRS_PER_WORD.nearSeeds);
+  for (const r of findSharedRuns(a.ids, b.ids, o.seedWords, o.maxRepeats, budget).runs) {
     if (allStop(a.stop, r.a, r.length)) continue;
     // A run is cut at a paragraph break in either text, and at a line break in both: each
     // piece joins one pair of lines (see lineGroups), and a run carried by a word into unrelated
@@ -290,9 +292,7 @@ function collectSeeds(a: NearSide, b: NearSide, o: Required<NearOptions>): Seeds
   const tableB = new KeyTable(lb.keys);
   const tableA = o.maxRepeats > 0 ? new KeyTable(la.keys) : undefined;
   // The repeat limit of loose keys, lowered like that of exact seeds (see repeatLimit).
-  const limit = tableA
-    ? repeatLimit(la.keys, tableA, tableB, o.maxRepeats, pairBudget(a.ids.length + b.ids.length))
-    : 0;
+  const limit = tableA ? repeatLimit(la.keys, tableA, tableB, o.maxRepeats, budget) : 0;
   const maxSpan = o.looseSpan;
   const last = o.looseWords - 1;
   for (let i = 0; i < la.keys.length; i++) {

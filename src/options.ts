@@ -24,8 +24,9 @@ export interface CompareOptions {
    * A word n-gram that occurs more than this many times in either text is not used to start a
    * passage (a guard against quadratic work on degenerate, highly repetitive input; the report's
    * `warnings` say when it applied). It is lowered when pairing every repeat under it would cost
-   * more occurrence pairs than one per word of the two texts (at least 100,000): a page that
-   * repeats one article fifty times would otherwise pair every copy with every copy. The paragraph map uses it too: a shingle found in more than
+   * more occurrence pairs than 8 per word of the two texts for verbatim runs, 2 for near seeds
+   * (at least 100,000): a page that repeats one article fifty times would otherwise pair every
+   * copy with every copy. The paragraph map uses it too: a shingle found in more than
    * this many of B's paragraphs left after identical pairing is boilerplate (a "Read more" line
    * under every paragraph) and neither proposes nor scores `near` pairs, and each A paragraph is
    * edit-compared with its 16 best candidates only (see {@link alignParagraphs}).

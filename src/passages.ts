@@ -88,7 +88,7 @@ function sameWords(a: Uint32Array, i: number, b: Uint32Array, j: number, m: numb
  * @param minWords - shortest run, in words (the n of the n-grams that seed runs).
  * @param maxRepeats - n-grams repeated more often than this in either text seed no run; 0: no limit.
  * @param budget - most occurrence pairs the repeated n-grams may cost before the limit is lowered
- * (default: one per word of the two texts, at least 100,000; only with a `maxRepeats` limit).
+ * (default: 8 per word of the two texts, at least 100,000; only with a `maxRepeats` limit).
  *
  * @example
  * ```ts

@@ -131,20 +131,24 @@ export class KeyTable {
 }
 
 /**
- * Occurrence pairs that repeated keys may cost, per word of the two texts: past this, the repeat
- * limit is lowered (see {@link repeatLimit}). Ordinary prose stays well under it (the benchmark
- * pairs 0.13–0.25 for 8- and 3-word keys, a text against itself 0.5); repetitive input goes far
- * over (a server log 1–5, one article repeated 50 times per megabyte 20–45), and there the seeds
- * past this many were measured to add time and memory but no passage.
+ * Occurrence pairs that repeated keys may cost, per word of the two texts, before the repeat
+ * limit is lowered (see {@link repeatLimit}): for the verbatim runs of `minWords`-grams, and for
+ * the seeds of near passages, whose clustering costs far more per pair. A text that holds the
+ * same passage r times on both sides costs r/2 pairs per word: runs are kept for up to 16 copies,
+ * near seeds for up to 4. Ordinary prose stays well under both (the benchmark pairs use
+ * 0.13–0.25, a text against itself 0.5); repetitive input goes far over (one article repeated 50
+ * times per megabyte 20–45, a server log 1–5), and there the pairs past these budgets were
+ * measured to add minutes and gigabytes but no passage.
  */
-export const PAIRS_PER_WORD = 1;
+export const PAIRS_PER_WORD = { runs: 8, nearSeeds: 2 } as const;
 
 /**
- * The occurrence pairs repeated keys may cost in two texts of `words` words in all:
- * {@link PAIRS_PER_WORD} per word, and never under 100,000 (work too small to matter, so short
+ * The occurrence pairs repeated keys may cost in two texts of `words` words in all: `perWord` per
+ * word (see {@link PAIRS_PER_WORD}), and never under 100,000 (work too small to matter, so short
  * texts keep every pairing of a repeated caption or line).
  */
-export const pairBudget = (words: number): number => Math.max(100_000, PAIRS_PER_WORD * words);
+export const pairBudget = (words: number, perWord: number = PAIRS_PER_WORD.runs): number =>
+  Math.max(100_000, perWord * words);
 
 /**
  * The repeat limit to use for keys shared by A and B: `maxRepeats`, or lower when pairing every

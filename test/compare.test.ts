@@ -94,14 +94,15 @@ describe('compare: edge cases', () => {
   it('lowers the repeat limit when a repeated article would pair every copy with every copy, and says so', () => {
     // One 200-word article 40 times (a page scraped with it on every page) against a copy of the
     // set with one word changed per article: every 8-word sequence repeats 40 times on each side,
-    // under maxRepeats (100), so all 40 × 40 copies would pair: 1,600 runs, each an article long.
+    // under maxRepeats (100), so all 40 × 40 copies would pair: 1,600 runs, each an article long,
+    // some 309,000 occurrence pairs against a budget of 8 per word of the 16,000 (128,000).
     const next = rng(11);
     const article = `${randomWords(200, next).join(' ')}.`;
     const a = Array.from({ length: 40 }, () => article).join('\n\n');
     const b = Array.from({ length: 40 }, (_, i) => article.replace(/^\S+/, `changed${i}`)).join('\n\n');
     const r = compare(a, b, { mode: 'verbatim' });
     expect(r.warnings[0]).toMatch(
-      /^\d+ positions of A begin 8-word sequences that repeat more than \d+ times, and no passage was started there: maxRepeats \(100\) was lowered to \d+ because pairing every repeat would have taken more than 100,000 occurrence pairs; set maxRepeats to 0 to search them all$/,
+      /^\d+ positions of A begin 8-word sequences that repeat more than \d+ times, and no passage was started there: maxRepeats \(100\) was lowered to \d+ because pairing every repeat would have taken more than 128,000 occurrence pairs; set maxRepeats to 0 to search them all$/,
     );
     const words = r.passages.reduce((n, p) => n + p.words, 0);
     expect(words).toBeLessThanOrEqual(r.words.a + r.words.b);
@@ -122,6 +123,19 @@ describe('compare: edge cases', () => {
       expect(r.passages).toEqual(expected.passages);
       expect(r.warnings).toEqual([]);
     }
+  });
+
+  it('keeps every pairing of a text that repeats its content a few times', () => {
+    // 40,000 words three times, against itself: each 8-word sequence repeats 3 times on each side
+    // (9 pairings, 1.5 per word), far from the budget that lowers the repeat limit.
+    const next = rng(12);
+    const article = Array.from({ length: 400 }, () => `${randomWords(100, next).join(' ')}.`).join('\n\n');
+    const text = [article, article, article].join('\n\n');
+    const r = compare(text, text, { mode: 'verbatim' });
+    expect(r.warnings).toEqual([]);
+    expect(r.coverage).toEqual({ a: 1, b: 1 });
+    // The whole text with itself, and each copy with the others along the two diagonals each way.
+    expect(r.passages).toHaveLength(5);
   });
 
   it('says in the singular when one shingle was boilerplate to the paragraph map', () => {

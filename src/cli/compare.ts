@@ -19,7 +19,8 @@ Options:
   --seed N             MinHash seed (default: 1)
   --max-repeats N      phrases repeated more often than this start no passages, and shingles in
                        more of B's paragraphs are boilerplate to the paragraph map; the report's
-                       warnings say when this applied (default: 100; 0: no limit)
+                       warnings ("maxRepeats") say when this applied; it is lowered on very
+                       repetitive input (default: 100; 0: no limit, quadratic there)
   -h, --help           show this help`;
 
 const flags: Record<string, string> = {

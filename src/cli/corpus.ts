@@ -301,8 +301,9 @@ export function startProgress(
         : `[{bar}] {value}/{total} documents | {speed} docs/s${pairs} | eta {eta_formatted}`,
     noTTYOutput: true,
     notTTYSchedule: 5000,
-    // Ctrl-C ends dedup and query at once, before stop() could turn a hidden cursor or disabled
-    // line wrapping back on: leave the terminal as it is (the bar is cut to its width instead).
+    // Ctrl-C ends query at once (a second Ctrl-C, any command), before stop() could turn a hidden
+    // cursor or disabled line wrapping back on: leave the terminal as it is (the bar is cut to its
+    // width instead).
     hideCursor: false,
     linewrap: true,
   });
