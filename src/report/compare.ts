@@ -461,17 +461,18 @@ export function compare(a: string, b: string, options?: CompareOptions): Report 
 
   const passages = assemblePassages(a, b, tokensA, tokensB, verbatimSpans, nearMatches);
   const warnings: string[] = [];
-  if (skippedSeeds > 0)
+  if (skippedSeeds > 0) {
+    const skipped = `${count(skippedSeeds, 'position')} of A begin ${opts.minWords}-word sequences that repeat`;
     warnings.push(
       repeatLimit < opts.maxRepeats
-        ? `${count(skippedSeeds, 'position')} of A begin ${opts.minWords}-word sequences that repeat more than ` +
-            `${repeatLimit} times, and no passage was started there: maxRepeats (${opts.maxRepeats}) was lowered ` +
-            `to ${repeatLimit} because pairing every repeat would have taken more than ` +
-            `${thousands(pairBudget(idsA.length + idsB.length))} occurrence pairs; set maxRepeats to 0 to search them all`
-        : `${count(skippedSeeds, 'position')} of A begin ${opts.minWords}-word sequences that repeat more than ` +
-            `maxRepeats (${opts.maxRepeats}) times, and no passage was started there; set maxRepeats higher ` +
-            '(or 0 for no limit) to search them',
+        ? `${skipped} more than ${repeatLimit} times, and no passage was started there: maxRepeats ` +
+            `(${opts.maxRepeats}) was lowered to ${repeatLimit} because pairing every repeat would have taken ` +
+            `more than ${thousands(pairBudget(idsA.length + idsB.length))} occurrence pairs; set maxRepeats to 0 ` +
+            'to search them all'
+        : `${skipped} more than maxRepeats (${opts.maxRepeats}) times, and no passage was started there; ` +
+            'set maxRepeats higher (or 0 for no limit) to search them',
     );
+  }
   if (alignment.boilerplateShingles > 0)
     warnings.push(
       `${count(alignment.boilerplateShingles, `${opts.shingleSize}-word shingle`)} found in more than ` +
